@@ -1,0 +1,39 @@
+# ovirt-lab: `make demo` and `make test` do all set-up on a fresh machine (see README.md).
+SHELL := bash
+.DEFAULT_GOAL := help
+NPM_STAMP := node_modules/.package-lock.json
+
+.PHONY: help setup deps toolchain build demo test lint clean
+
+help:
+	@echo "make demo   - build what is missing, start the embedded 4.4 engine, pulumi up the lab stack"
+	@echo "make test   - build what is missing and run the whole test suite"
+	@echo "make lint   - typecheck, eslint and prettier"
+
+# npm ci only when the lockfile changed since the last install.
+$(NPM_STAMP): package.json package-lock.json
+	@# better-sqlite3 builds from source here (no prebuilt download): point node-gyp at the system's Node headers.
+	npm_config_nodedir=$$( [ -d /usr/include/node ] && echo /usr || true ) npm ci --no-audit --no-fund
+	@touch $(NPM_STAMP)
+
+deps: $(NPM_STAMP)
+
+toolchain: deps
+	bash testbed/toolchain/build.sh
+
+build: deps
+	npm run -s build
+
+setup: deps toolchain build
+
+demo: setup
+	node dist/testbed/demo.js
+
+test: setup
+	bash testbed/run-tests.sh $(JEST_ARGS)
+
+lint: deps
+	npm run -s typecheck && npx eslint . && npx prettier --check .
+
+clean:
+	rm -rf dist .state
