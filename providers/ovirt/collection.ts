@@ -1,0 +1,125 @@
+// The verbs every top-level API collection shares (list with search, find by name, get, add, update,
+// remove), written once over a codec declaration. One module per API area builds on it.
+import { decode, decodeCollection, encode, type Decoded, type ObjectType } from "./codec";
+import type { Connection, Query } from "./connection";
+import type { OperationContext } from "./context";
+import { isFault, UnexpectedError } from "./errors";
+
+export interface CollectionSpec<T extends ObjectType> {
+  /** URL segment below the API root, e.g. "datacenters". */
+  path: string;
+  /** JSON key of the collection's items, e.g. "data_center". */
+  singular: string;
+  type: T;
+  /** For messages, e.g. "data center". */
+  label: string;
+}
+
+export interface ListOptions {
+  /** Engine search expression, e.g. `name="x" and status=up`. */
+  search?: string;
+  max?: number;
+  caseSensitive?: boolean;
+  /** Extra query parameters (follow, all_content...). */
+  query?: Query;
+}
+
+/** A value for a search expression, quoted so spaces and keywords cannot change its meaning. */
+export function searchValue(value: string): string {
+  return `"${value.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`;
+}
+
+export class CollectionService<T extends ObjectType, Id extends string> {
+  constructor(
+    protected readonly conn: Connection,
+    readonly spec: CollectionSpec<T>,
+  ) {}
+
+  protected entityPath(id: Id): string {
+    return `/${this.spec.path}/${encodeURIComponent(id)}`;
+  }
+
+  protected decodeOne(data: unknown, what: string): Decoded<T> {
+    if (typeof data !== "object" || data === null) {
+      throw new UnexpectedError(
+        `engine "${this.conn.engine}": ${what}: expected a ${this.spec.label} object in the answer`,
+      );
+    }
+    return decode(this.spec.type, data, this.spec.singular);
+  }
+
+  async list(ctx: OperationContext, opts: ListOptions = {}): Promise<Decoded<T>[]> {
+    return this.listAt(ctx, `/${this.spec.path}`, opts);
+  }
+
+  protected async listAt(ctx: OperationContext, path: string, opts: ListOptions): Promise<Decoded<T>[]> {
+    const res = await this.conn.request(ctx, "GET", path, {
+      query: {
+        search: opts.search,
+        max: opts.max,
+        case_sensitive: opts.caseSensitive,
+        ...opts.query,
+      },
+    });
+    return decodeCollection(this.spec.type, this.spec.singular, res.data);
+  }
+
+  /**
+   * The one object named exactly `name`, or undefined. Engine search is case-insensitive and treats
+   * `*` as a wildcard, so the answer is filtered by exact name here.
+   */
+  async findByName(ctx: OperationContext, name: string): Promise<Decoded<T> | undefined> {
+    const found = await this.list(ctx, { search: `name=${searchValue(name)}` });
+    const exact = found.filter((o) => (o as { name?: string }).name === name);
+    if (exact.length > 1) {
+      throw new UnexpectedError(
+        `engine "${this.conn.engine}": ${exact.length} ${this.spec.label}s are named "${name}"; expected at most one`,
+      );
+    }
+    return exact[0];
+  }
+
+  async get(ctx: OperationContext, id: Id, query?: Query): Promise<Decoded<T>> {
+    const res = await this.conn.request(ctx, "GET", this.entityPath(id), { query });
+    return this.decodeOne(res.data, `GET ${this.entityPath(id)}`);
+  }
+
+  /** Like get, but a 404 (or an id the engine cannot parse) is `undefined`. */
+  async tryGet(ctx: OperationContext, id: Id, query?: Query): Promise<Decoded<T> | undefined> {
+    try {
+      return await this.get(ctx, id, query);
+    } catch (err) {
+      if (isFault(err, "not_found")) return undefined;
+      throw err;
+    }
+  }
+
+  /** POST to the collection. Not retried after an ambiguous failure: the caller looks before resending. */
+  async add(ctx: OperationContext, body: Decoded<T>, query?: Query): Promise<Decoded<T>> {
+    const res = await this.conn.request(ctx, "POST", `/${this.spec.path}`, {
+      body: encode(this.spec.type, body),
+      query,
+    });
+    return this.decodeOne(res.data, `POST /${this.spec.path}`);
+  }
+
+  /** PUT of only the given fields. */
+  async update(ctx: OperationContext, id: Id, body: Decoded<T>, query?: Query): Promise<Decoded<T>> {
+    const res = await this.conn.request(ctx, "PUT", this.entityPath(id), {
+      body: encode(this.spec.type, body),
+      query,
+    });
+    return this.decodeOne(res.data, `PUT ${this.entityPath(id)}`);
+  }
+
+  /** DELETE; `true` if it was removed now, `false` if it was already gone (404). */
+  async remove(ctx: OperationContext, id: Id, query?: Query): Promise<boolean> {
+    try {
+      await this.conn.request(ctx, "DELETE", this.entityPath(id), { query });
+      return true;
+    } catch (err) {
+      if (isFault(err, "not_found")) return false;
+      throw err;
+    }
+  }
+}
