@@ -1,0 +1,67 @@
+// Command-line arguments of the engine, validated with messages that say what to fix.
+import { ENGINE_VERSIONS, type EngineVersion } from "./personality";
+import type { EngineOptions } from "./engine";
+
+export const USAGE = `usage: npm run engine -- --engine-version <4.3|4.4> --port <N> --state <dir> --admin-password <pw> [--time-scale X] [--hostname H]
+
+  --engine-version  which engine to be: 4.3 or 4.4
+  --port            TCP port on 127.0.0.1 (0 picks a free one)
+  --state           state directory (SQLite database, CA, request log); created if missing
+  --admin-password  password of admin@internal
+  --time-scale      multiplies every engine duration (default 1; 0 = instant)
+  --hostname        name in the API URL and the server certificate (default localhost)`;
+
+export class UsageError extends Error {}
+
+const FLAGS = ["engine-version", "port", "state", "admin-password", "time-scale", "hostname"] as const;
+type Flag = (typeof FLAGS)[number];
+
+function collect(argv: readonly string[]): Partial<Record<Flag, string>> {
+  const out: Partial<Record<Flag, string>> = {};
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const m = /^--([a-z-]+)(?:=(.*))?$/.exec(arg);
+    if (!m) throw new UsageError(`unexpected argument '${arg}'`);
+    const name = m[1] as Flag;
+    if (!FLAGS.includes(name)) throw new UsageError(`unknown option --${m[1]}`);
+    if (out[name] !== undefined) throw new UsageError(`--${name} given twice`);
+    let value = m[2];
+    if (value === undefined) {
+      value = argv[++i];
+      if (value === undefined) throw new UsageError(`--${name} needs a value`);
+    }
+    out[name] = value;
+  }
+  return out;
+}
+
+export function parseArgs(argv: readonly string[]): EngineOptions {
+  const a = collect(argv);
+  const missing = (["engine-version", "port", "state", "admin-password"] as const).filter(
+    (f) => a[f] === undefined,
+  );
+  if (missing.length > 0) throw new UsageError(`missing ${missing.map((f) => `--${f}`).join(", ")}`);
+
+  const version = a["engine-version"]!;
+  if (!ENGINE_VERSIONS.includes(version as EngineVersion)) {
+    throw new UsageError(`--engine-version must be one of ${ENGINE_VERSIONS.join(", ")} (got '${version}')`);
+  }
+  const portText = a.port!;
+  const port = Number(portText);
+  if (!/^\d+$/.test(portText) || port > 65535)
+    throw new UsageError(`--port must be an integer 0-65535 (got '${portText}')`);
+  const state = a.state!;
+  if (state.trim() === "") throw new UsageError("--state must not be empty");
+  const adminPassword = a["admin-password"]!;
+  if (adminPassword === "") throw new UsageError("--admin-password must not be empty");
+  const scaleText = a["time-scale"] ?? "1";
+  const timeScale = Number(scaleText);
+  if (scaleText.trim() === "" || !Number.isFinite(timeScale) || timeScale < 0) {
+    throw new UsageError(`--time-scale must be a number >= 0 (got '${scaleText}')`);
+  }
+  const hostname = a.hostname ?? "localhost";
+  if (!/^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$/.test(hostname)) {
+    throw new UsageError(`--hostname must be a host name or IPv4 address (got '${hostname}')`);
+  }
+  return { version: version as EngineVersion, port, stateDir: state, adminPassword, timeScale, hostname };
+}

@@ -1,0 +1,18 @@
+// What every part of a running engine may use. Built once by engine.ts and handed to each area.
+import type { Personality } from "./personality";
+import type { Scheduler } from "./scheduler";
+import type { EntityStore } from "./store/entities";
+import type { TokenStore } from "./sso/tokens";
+
+export interface EngineContext {
+  readonly personality: Personality;
+  readonly store: EntityStore;
+  readonly scheduler: Scheduler;
+  readonly tokens: TokenStore;
+  /** admin@internal's password (given on the command line at every start). */
+  readonly adminPassword: string;
+  /** Generated once per state directory (config InstanceId); shown by 4.4 engines. */
+  readonly instanceId: string;
+  /** The id of admin@internal, generated once per state directory. */
+  readonly adminUserId: string;
+}
