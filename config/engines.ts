@@ -19,7 +19,10 @@ export const EngineSpec = z
   })
   .strict();
 
-export const EnginesSpec = z.record(z.string().regex(/^[A-Za-z0-9_-]+$/, "is not a valid engine name"), EngineSpec);
+export const EnginesSpec = z.record(
+  z.string().regex(/^[A-Za-z0-9_-]+$/, "is not a valid engine name"),
+  EngineSpec,
+);
 
 export type EngineSpec = z.infer<typeof EngineSpec>;
 export type EnginesSpec = z.infer<typeof EnginesSpec>;

@@ -30,7 +30,11 @@ export function parseOrThrow<S extends z.ZodType>(schema: S, value: unknown, roo
     const last = issue.path[issue.path.length - 1];
     // Never echo what may be a secret back into a log.
     const secret = typeof last === "string" && /password|secret|token|key/i.test(last);
-    const got = !("input" in issue) ? "" : secret ? " (value hidden)" : ` (got ${describeValue(issue.input)})`;
+    const got = !("input" in issue)
+      ? ""
+      : secret
+        ? " (value hidden)"
+        : ` (got ${describeValue(issue.input)})`;
     return `${where}: ${issue.message}${got}`;
   });
   throw new ConfigError(problems);

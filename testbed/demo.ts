@@ -27,7 +27,10 @@ async function main(): Promise<void> {
     timeScale,
   });
   console.log(`embedded oVirt 4.4 engine: ${engine.url} (CA ${engine.caFile}, time scale ${timeScale})`);
-  const env = offlineEnv({ backendDir: path.join(repoRoot, ".state", "backend"), passphrase: DEMO_PASSPHRASE });
+  const env = offlineEnv({
+    backendDir: path.join(repoRoot, ".state", "backend"),
+    passphrase: DEMO_PASSPHRASE,
+  });
   try {
     pulumi(["stack", "select", "--create", "lab", "--non-interactive"], env);
     pulumi(["up", "--yes", "--stack", "lab", "--non-interactive"], env);

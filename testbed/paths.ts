@@ -6,7 +6,10 @@ function findRepoRoot(start: string): string {
   let dir = start;
   for (;;) {
     const pkg = path.join(dir, "package.json");
-    if (fs.existsSync(pkg) && (JSON.parse(fs.readFileSync(pkg, "utf8")) as { name?: string }).name === "ovirt-lab") {
+    if (
+      fs.existsSync(pkg) &&
+      (JSON.parse(fs.readFileSync(pkg, "utf8")) as { name?: string }).name === "ovirt-lab"
+    ) {
       return dir;
     }
     const parent = path.dirname(dir);

@@ -11,7 +11,12 @@ const lab = {
   dataCenter: { name: "e2e_dc", description: "end-to-end data center", compatibilityVersion: "4.4" },
   clusters: [
     { name: "oVirt_Cluster", cpuType: "Intel Skylake Family", threadsAsCores: true, ksm: true },
-    { name: "ocpcluster", description: "OpenShift nodes", threadsAsCores: true, memoryOverCommitPercent: 150 },
+    {
+      name: "ocpcluster",
+      description: "OpenShift nodes",
+      threadsAsCores: true,
+      memoryOverCommitPercent: 150,
+    },
   ],
 };
 
@@ -44,7 +49,10 @@ describe("lab stack through the real Pulumi CLI against the embedded engine", ()
       oVirt_Cluster: "create",
       ocpcluster: "create",
     });
-    const writes = engine.requests().slice(before).filter((r) => r.method !== "GET" && !r.path.includes("/sso/"));
+    const writes = engine
+      .requests()
+      .slice(before)
+      .filter((r) => r.method !== "GET" && !r.path.includes("/sso/"));
     expect(writes).toEqual([]);
   });
 

@@ -19,7 +19,9 @@ function request(
     const req = https.request(url, { method, headers, ca: access.caPem }, (res) => {
       const chunks: Buffer[] = [];
       res.on("data", (c: Buffer) => chunks.push(c));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8") }));
+      res.on("end", () =>
+        resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8") }),
+      );
     });
     req.on("error", reject);
     if (body !== undefined) req.write(body);
@@ -47,7 +49,10 @@ async function token(access: EngineAccess): Promise<string> {
 }
 
 /** GET `<api>/<path>` as JSON; returns the parsed body, or undefined on 404. */
-export async function getJson<T = Record<string, unknown>>(access: EngineAccess, path: string): Promise<T | undefined> {
+export async function getJson<T = Record<string, unknown>>(
+  access: EngineAccess,
+  path: string,
+): Promise<T | undefined> {
   const res = await request(access, "GET", `${access.url.replace(/\/$/, "")}/${path}`, {
     Authorization: `Bearer ${await token(access)}`,
     Accept: "application/json",

@@ -38,7 +38,11 @@ export async function labStack(engines: Record<string, TestEngine>, lab: unknown
   for (const [name, e] of Object.entries(engines)) {
     await stack.setConfig(`ovirt-lab:engines.${name}.url`, { value: e.url }, true);
     await stack.setConfig(`ovirt-lab:engines.${name}.caFile`, { value: e.caFile }, true);
-    await stack.setConfig(`ovirt-lab:engines.${name}.password`, { value: e.adminPassword, secret: true }, true);
+    await stack.setConfig(
+      `ovirt-lab:engines.${name}.password`,
+      { value: e.adminPassword, secret: true },
+      true,
+    );
   }
   setLab(lab);
   return { stack, workDir, configFile, setLab };
