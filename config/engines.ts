@@ -1,23 +1,28 @@
-// `ovirt-lab:engines`: how to reach each engine the stack talks to. Read by the program (to check
-// references before declaring resources) and by the providers' `configure` (to connect).
+// `ovirt-lab:engines`: how to reach each engine the stack talks to. One schema, read by the program
+// (to check references before declaring resources) and by the providers' `configure` (to connect).
 import { z } from "zod";
 
 export const EngineSpec = z
   .object({
     /** The API URL, e.g. https://engine.lab.example.com/ovirt-engine/api */
-    url: z
-      .string()
-      .regex(/^https:\/\/[^/\s]+\/ovirt-engine\/api\/?$/, "is not an https URL ending in /ovirt-engine/api"),
-    username: z.string().min(1).default("admin@internal"),
+    url: z.string().regex(/^https:\/\/[^/\s]+\/ovirt-engine\/api\/?$/, {
+      error: "is not an https URL ending in /ovirt-engine/api",
+    }),
+    username: z.string().min(1, { error: "must not be empty" }).default("admin@internal"),
     /** A Pulumi secret: `pulumi config set --secret --path engines.<name>.password ...` */
-    password: z.string().min(1),
-    /** PEM bundle of the CA that signed the engine's certificate (the lab's own CA). */
-    caFile: z.string().min(1).optional(),
-    caPem: z.string().min(1).optional(),
+    password: z.string().min(1, { error: "must not be empty" }),
+    /** PEM bundle of the CA that signed the engine's certificate (the lab's own CA); a relative
+     *  path is relative to the project directory (where Pulumi.yaml is). */
+    caFile: z.string().min(1, { error: "must not be empty" }).optional(),
+    caPem: z
+      .string()
+      .regex(/-----BEGIN CERTIFICATE-----/, { error: "is not PEM text (no BEGIN CERTIFICATE line)" })
+      .optional(),
     /** Skip TLS verification. Only when asked for by name; the client warns. */
     insecure: z.boolean().default(false),
   })
-  .strict();
+  .strict()
+  .refine((e) => !(e.caFile && e.caPem), { error: "set caFile or caPem, not both", path: ["caPem"] });
 
 export const EnginesSpec = z.record(
   z.string().regex(/^[A-Za-z0-9_-]+$/, "is not a valid engine name"),

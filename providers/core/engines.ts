@@ -1,27 +1,12 @@
 // Engine connection settings as the providers receive them: stack config `ovirt-lab:engines`,
 // handed to `configure(req)` as a JSON string with secrets already decrypted. Parsed here with
 // messages that name the engine and the field, and that never repeat a password.
-import { z } from "zod";
+import * as fs from "fs";
+import * as path from "path";
+import { EngineSpec as EngineSchema } from "../../config/engines";
 import type { EngineSettings } from "../ovirt/registry";
 
 export const ENGINES_KEY = "ovirt-lab:engines";
-
-const EngineSchema = z
-  .object({
-    url: z.string().regex(/^https:\/\/[^/\s]+\/ovirt-engine\/api\/?$/, {
-      error: "is not an https URL ending in /ovirt-engine/api",
-    }),
-    username: z.string().min(1, { error: "must not be empty" }).default("admin@internal"),
-    password: z.string().min(1, { error: "must not be empty" }),
-    caFile: z.string().min(1, { error: "must not be empty" }).optional(),
-    caPem: z
-      .string()
-      .regex(/-----BEGIN CERTIFICATE-----/, { error: "is not PEM text (no BEGIN CERTIFICATE line)" })
-      .optional(),
-    insecure: z.boolean().default(false),
-  })
-  .strict()
-  .refine((e) => !(e.caFile && e.caPem), { error: "set caFile or caPem, not both", path: ["caPem"] });
 
 export class EngineConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -99,11 +84,23 @@ export function parseEngines(raw: unknown): Record<string, EngineSettings> {
       url: e.url.replace(/\/+$/, ""),
       username: e.username,
       password: e.password,
-      ...(e.caFile !== undefined ? { caFile: e.caFile } : {}),
+      ...(e.caFile !== undefined ? { caFile: resolveFromProject(e.caFile) } : {}),
       ...(e.caPem !== undefined ? { caPem: e.caPem } : {}),
       insecure: e.insecure,
     };
   }
   if (problems.length) throw new EngineConfigError(problems);
   return engines;
+}
+
+/**
+ * A relative caFile is relative to the project directory (where Pulumi.yaml is), as a user reading
+ * Pulumi.lab.yaml expects; the provider process itself runs in the directory of `main` (dist/).
+ */
+export function resolveFromProject(file: string, from: string = process.cwd()): string {
+  if (path.isAbsolute(file)) return file;
+  for (let dir = from; ; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, "Pulumi.yaml"))) return path.resolve(dir, file);
+    if (path.dirname(dir) === dir) return path.resolve(from, file);
+  }
 }

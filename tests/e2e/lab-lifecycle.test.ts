@@ -2,6 +2,7 @@
 // converges a fresh embedded 4.4 engine to the lab config and back to nothing.
 import type { EngineEvent } from "@pulumi/pulumi/automation";
 import * as fs from "fs";
+import * as path from "path";
 import { startEngine } from "../../testbed/engine-process";
 import { getJson, list } from "../helpers/engine-api";
 import { labStack, stepsOf, type TestStack } from "../helpers/stack";
@@ -71,6 +72,21 @@ describe("lab stack through the real Pulumi CLI against the embedded engine", ()
     }
     const ocp = await byName("clusters", "cluster", "ocpcluster");
     expect((ocp?.memory_policy as { over_commit: { percent: string } }).over_commit.percent).toBe("150");
+  });
+
+  test("state holds the engine password only encrypted, and each resource's state stays small", async () => {
+    // The raw checkpoint file (the Automation API's exportStack decrypts secrets).
+    const file = path.join(t.workDir, ".backend", ".pulumi", "stacks", "ovirt-lab", "e2e.json");
+    const text = fs.readFileSync(file, "utf8");
+    expect(text).not.toContain(engine.adminPassword);
+    const resources = (
+      JSON.parse(text) as {
+        checkpoint: { latest: { resources: Array<{ type: string; inputs: { __provider?: string } }> } };
+      }
+    ).checkpoint.latest.resources;
+    const dynamic = resources.filter((r) => r.type.startsWith("pulumi-nodejs:dynamic/"));
+    expect(dynamic).toHaveLength(3);
+    for (const r of dynamic) expect(Buffer.byteLength(r.inputs.__provider ?? "")).toBeLessThan(4096);
   });
 
   test("a second up changes nothing", async () => {

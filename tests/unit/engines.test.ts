@@ -118,3 +118,22 @@ describe("parseEngines", () => {
     );
   });
 });
+
+describe("caFile paths", () => {
+  const fs = require("fs") as typeof import("fs");
+  const os = require("os") as typeof import("os");
+  const path = require("path") as typeof import("path");
+  const { resolveFromProject } =
+    require("../../providers/core/engines") as typeof import("../../providers/core/engines");
+
+  test("a relative caFile is relative to the directory holding Pulumi.yaml, not the provider's cwd", () => {
+    const project = fs.mkdtempSync(path.join(os.tmpdir(), "proj-"));
+    fs.writeFileSync(path.join(project, "Pulumi.yaml"), "name: x\n");
+    fs.mkdirSync(path.join(project, "dist"));
+    expect(resolveFromProject(".state/ca.pem", path.join(project, "dist"))).toBe(
+      path.join(project, ".state/ca.pem"),
+    );
+    expect(resolveFromProject("/etc/ipa/ca.crt", path.join(project, "dist"))).toBe("/etc/ipa/ca.crt");
+    fs.rmSync(project, { recursive: true });
+  });
+});
