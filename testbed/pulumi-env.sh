@@ -7,8 +7,11 @@ export PULUMI_HOME="$_ovirt_lab_root/.toolchain/home"
 export PULUMI_SKIP_UPDATE_CHECK=true
 export PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true
 export PULUMI_DISABLE_REGISTRY_RESOLVE=true
-mkdir -p "$_ovirt_lab_root/.state/backend"
-export PULUMI_BACKEND_URL="file://$_ovirt_lab_root/.state/backend"
+# The project's local state backend, unless one is given (the PR workflow passes the lab's own).
+if [[ -z "${PULUMI_BACKEND_URL:-}" ]]; then
+  mkdir -p "$_ovirt_lab_root/.state/backend"
+  export PULUMI_BACKEND_URL="file://$_ovirt_lab_root/.state/backend"
+fi
 # The demo lab's passphrase; set your own before sourcing for a real lab.
 export PULUMI_CONFIG_PASSPHRASE="${PULUMI_CONFIG_PASSPHRASE:-ovirt-lab-demo}"
 unset _ovirt_lab_root

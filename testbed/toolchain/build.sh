@@ -7,6 +7,7 @@
 #   .toolchain/pulumi-v3.248.0/bin/pulumi-resource-pulumi-nodejs   dynamic-provider plugin (from node_modules)
 #   .toolchain/command-v1.2.1/pulumi-resource-command              command provider (when the proxy serves it)
 #   .toolchain/home/plugins/resource-command-v1.2.1/               the same, installed for PULUMI_HOME
+#   .toolchain/bin/actionlint                                      GitHub Actions linter (github.com/rhysd/actionlint)
 #
 # Machine cache: ${OVIRT_LAB_CACHE:-$HOME/.cache/ovirt-lab}/toolchain/. A second run does nothing.
 # Prints one summary line on stdout; build progress goes to stderr.
@@ -18,6 +19,7 @@ readonly COMMAND_VERSION=v1.2.1
 readonly COMMAND_PKG=github.com/pulumi/pulumi-command/provider/cmd/pulumi-resource-command
 readonly COMMAND_PSEUDO=v0.0.0-20260303235922-7f3eb6f3b77c
 readonly BUILD_TAGS=osusergo,grpcnotrace
+readonly ACTIONLINT_VERSION=v1.7.12
 
 here=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd -P)
 repo=$(cd -- "$here/../.." && pwd -P)
@@ -195,4 +197,24 @@ if [[ -x "$command_bin" ]]; then
 	fi
 fi
 
-echo "toolchain: pulumi $PULUMI_VERSION $pulumi_did; command $COMMAND_VERSION $command_did ($out)"
+# ---- actionlint (validates the pull-request workflow in the tests) -------------------------
+actionlint_cache="$cache/actionlint-$ACTIONLINT_VERSION"
+actionlint_bin="$out/bin/actionlint"
+if [[ -x "$actionlint_bin" ]] && cmp -s "$actionlint_bin" "$actionlint_cache/actionlint" 2>/dev/null; then
+	actionlint_did="already present"
+else
+	if [[ -x "$actionlint_cache/actionlint" ]]; then
+		actionlint_did="copied from cache"
+	else
+		say "building actionlint $ACTIONLINT_VERSION"
+		mkdir -p "$actionlint_cache"
+		GOTOOLCHAIN=local CGO_ENABLED=0 GOBIN="$actionlint_cache" "$(go_cmd)" install -trimpath \
+			"github.com/rhysd/actionlint/cmd/actionlint@$ACTIONLINT_VERSION" >&2 ||
+			die "go install of actionlint $ACTIONLINT_VERSION failed"
+		actionlint_did="built"
+	fi
+	mkdir -p "$out/bin"
+	copy_exec "$actionlint_cache/actionlint" "$actionlint_bin"
+fi
+
+echo "toolchain: pulumi $PULUMI_VERSION $pulumi_did; command $COMMAND_VERSION $command_did; actionlint $ACTIONLINT_VERSION $actionlint_did ($out)"
