@@ -7,7 +7,11 @@ import { ConfigError } from "./config/validate";
 function load() {
   const config = new pulumi.Config("ovirt-lab");
   try {
-    return loadStackConfig({ lab: config.getObject("lab"), engines: config.getObject("engines") });
+    return loadStackConfig({
+      lab: config.getObject("lab"),
+      engines: config.getObject("engines"),
+      secrets: config.getObject("secrets"),
+    });
   } catch (err) {
     if (err instanceof ConfigError) throw new pulumi.RunError(err.message);
     throw err;

@@ -9,8 +9,10 @@ export const EngineSpec = z
       error: "is not an https URL ending in /ovirt-engine/api",
     }),
     username: z.string().min(1, { error: "must not be empty" }).default("admin@internal"),
-    /** A Pulumi secret: `pulumi config set --secret --path engines.<name>.password ...` */
-    password: z.string().min(1, { error: "must not be empty" }),
+    password: z
+      .string()
+      .min(1, { error: "must not be empty" })
+      .describe("A Pulumi secret: `pulumi config set --secret --path engines.<name>.password ...`"),
     /** PEM bundle of the CA that signed the engine's certificate (the lab's own CA); a relative
      *  path is relative to the project directory (where Pulumi.yaml is). */
     caFile: z.string().min(1, { error: "must not be empty" }).optional(),
@@ -18,8 +20,10 @@ export const EngineSpec = z
       .string()
       .regex(/-----BEGIN CERTIFICATE-----/, { error: "is not PEM text (no BEGIN CERTIFICATE line)" })
       .optional(),
-    /** Skip TLS verification. Only when asked for by name; the client warns. */
-    insecure: z.boolean().default(false),
+    insecure: z
+      .boolean()
+      .default(false)
+      .describe("Skip TLS verification. Only when asked for by name; the client warns."),
   })
   .strict()
   .refine((e) => !(e.caFile && e.caPem), { error: "set caFile or caPem, not both", path: ["caPem"] });

@@ -2,15 +2,17 @@
 // every problem. Runs before any resource is declared, so nothing reaches an engine on bad input.
 import { EnginesSpec } from "./engines";
 import { LabSpec } from "./schema";
+import { SecretsSpec } from "./secrets";
 import { ConfigError, parseOrThrow } from "./validate";
 
 export interface StackConfig {
   lab: LabSpec;
+  secrets: SecretsSpec;
   engineNames: string[];
 }
 
 /** `raw` is what `new pulumi.Config("ovirt-lab").getObject(key)` returns for each key. */
-export function loadStackConfig(raw: { lab: unknown; engines: unknown }): StackConfig {
+export function loadStackConfig(raw: { lab: unknown; engines: unknown; secrets?: unknown }): StackConfig {
   if (raw.engines === undefined) {
     throw new ConfigError([
       "ovirt-lab:engines: missing (set each engine's url, username, caFile and, as a secret, password)",
@@ -19,11 +21,38 @@ export function loadStackConfig(raw: { lab: unknown; engines: unknown }): StackC
   if (raw.lab === undefined) throw new ConfigError(["ovirt-lab:lab: missing (the lab description)"]);
   const engines = parseOrThrow(EnginesSpec, raw.engines, "engines");
   const lab = parseOrThrow(LabSpec, raw.lab, "lab");
+  const secrets = parseOrThrow(SecretsSpec, raw.secrets ?? {}, "secrets");
+  const problems: string[] = [];
   const engineNames = Object.keys(engines);
   if (!engineNames.includes(lab.engine)) {
-    throw new ConfigError([
+    problems.push(
       `lab.engine: no engine named "${lab.engine}" in ovirt-lab:engines (have: ${engineNames.join(", ")})`,
-    ]);
+    );
   }
-  return { lab, engineNames };
+  lab.hosts.forEach((h, i) => {
+    const s = secrets.hosts[h.name];
+    if (!s?.rootPassword && !h.sshPublicKey) {
+      problems.push(
+        `lab.hosts[${i}]: host "${h.name}" has neither sshPublicKey nor a root password ` +
+          `(pulumi config set --secret --path 'secrets.hosts.${h.name}.rootPassword' ...)`,
+      );
+    }
+    if (h.powerManagement && !s?.powerManagementPassword) {
+      problems.push(
+        `lab.hosts[${i}].powerManagement: host "${h.name}" has no power management password ` +
+          `(pulumi config set --secret --path 'secrets.hosts.${h.name}.powerManagementPassword' ...)`,
+      );
+    }
+  });
+  const hostNames = new Set(lab.hosts.map((h) => h.name));
+  for (const name of Object.keys(secrets.hosts)) {
+    if (!hostNames.has(name)) problems.push(`secrets.hosts.${name}: no host named "${name}" in lab.hosts`);
+  }
+  const vmNames = new Set(lab.vms.map((v) => v.name));
+  for (const g of lab.vmGroups) vmNames.add(g.name);
+  for (const name of Object.keys(secrets.vms)) {
+    if (!vmNames.has(name)) problems.push(`secrets.vms.${name}: no VM or VM group named "${name}" in lab`);
+  }
+  if (problems.length) throw new ConfigError(problems);
+  return { lab, secrets, engineNames };
 }

@@ -1,15 +1,28 @@
 // The stack config's schema: one typed description of the lab, validated as a whole before any
-// resource is declared. Messages name the path of the bad value (see validate.ts).
+// resource is declared. Messages name the path of the bad value (see validate.ts); references
+// between objects (a host's cluster, a domain's volume, a VM's networks) are checked here too.
 import { z } from "zod";
+import { Size } from "./units";
 
-/** oVirt entity names: letters, digits, '_' and '-' (the engine's own rule for clusters and data centers). */
+/** oVirt entity names: letters, digits, '_' and '-' (the engine's rule for most objects). */
 const entityName = z
   .string()
   .regex(/^[A-Za-z0-9_-]+$/, "may only contain letters, digits, '_' and '-'")
   .max(40, "is longer than 40 characters");
 
+/** VM names may also hold dots (FQDN-style names are common). */
+const vmName = z
+  .string()
+  .regex(/^[A-Za-z0-9_.-]+$/, "may only contain letters, digits, '.', '_' and '-'")
+  .max(64, "is longer than 64 characters");
+
 /** A compatibility level such as "4.4". */
 const level = z.string().regex(/^\d+\.\d+$/, 'is not a compatibility level like "4.4"');
+
+const hostAddress = z
+  .string()
+  .regex(/^[A-Za-z0-9.:-]+$/, "is not a host name or IP address")
+  .min(1);
 
 export const DataCenterSpec = z
   .object({
@@ -28,40 +41,317 @@ export const ClusterSpec = z
     comment: z.string().optional(),
     compatibilityVersion: level.optional(),
     cpuType: z.string().min(1).optional(),
-    /** Count hyperthreads as cores when scheduling (the seed lab does). */
-    threadsAsCores: z.boolean().optional(),
-    /** Kernel same-page merging. */
-    ksm: z.boolean().optional(),
-    /** Memory over-commit in percent of physical memory (100 = none). */
-    memoryOverCommitPercent: z.number().int().min(100).max(1000).optional(),
+    threadsAsCores: z
+      .boolean()
+      .optional()
+      .describe("Count hyperthreads as cores when scheduling (the seed lab does)."),
+    ksm: z.boolean().optional().describe("Kernel same-page merging."),
+    memoryOverCommitPercent: z
+      .number()
+      .int()
+      .min(100)
+      .max(1000)
+      .optional()
+      .describe("Memory over-commit in percent of physical memory (100 = none)."),
     ballooning: z.boolean().optional(),
   })
   .strict();
 
+export const PowerManagementSpec = z
+  .object({
+    type: z.enum(["ipmilan", "ilo", "ilo4", "idrac7", "drac7", "apc_snmp", "rsa"]),
+    address: hostAddress,
+    username: z.string().min(1),
+    /** The password is a secret: `ovirt-lab:secrets.hosts.<host>.powerManagementPassword`. */
+  })
+  .strict();
+
+export const HostSpec = z
+  .object({
+    name: entityName,
+    address: hostAddress,
+    cluster: entityName,
+    sshPort: z.number().int().min(1).max(65535).default(22),
+    spmPriority: z.number().int().min(-1).max(10).optional(),
+    sshPublicKey: z
+      .string()
+      .min(1)
+      .optional()
+      .describe("Authenticate with an SSH public key instead of the root password secret."),
+    powerManagement: PowerManagementSpec.optional(),
+    description: z.string().optional(),
+  })
+  .strict();
+
+export const NetworkSpec = z
+  .object({
+    name: entityName.max(15, "is longer than 15 characters (the engine's limit for network names)"),
+    description: z.string().optional(),
+    vlan: z.number().int().min(0).max(4094).optional(),
+    mtu: z
+      .number()
+      .int()
+      .refine((v) => v === 0 || (v >= 68 && v <= 9000), "must be 0 (the default) or 68..9000")
+      .optional(),
+    vmNetwork: z.boolean().default(true),
+    clusters: z
+      .array(z.object({ name: entityName, required: z.boolean().default(false) }).strict())
+      .default([]),
+  })
+  .strict();
+
+export const GlusterServerSpec = z
+  .object({
+    name: entityName,
+    address: hostAddress,
+    sshPort: z.number().int().min(1).max(65535).default(22),
+    sshUser: z.string().min(1).default("root"),
+  })
+  .strict();
+
+export const GlusterVolumeSpec = z
+  .object({
+    name: entityName,
+    replica: z.number().int().min(1).max(3).default(3),
+    bricks: z
+      .array(
+        z
+          .object({
+            server: entityName,
+            path: z.string().regex(/^\/[^\s]*$/, "is not an absolute path"),
+          })
+          .strict(),
+      )
+      .min(1),
+    options: z
+      .record(z.string(), z.string())
+      .default({ group: "virt" })
+      .describe("`gluster volume set` options; `group: virt` is what oVirt wants for VM storage."),
+    protect: z
+      .boolean()
+      .default(true)
+      .describe("Volumes hold the lab's data: deleting one needs this set to false in words."),
+    capacity: Size.optional(),
+  })
+  .strict();
+
+export const StorageDomainSpec = z
+  .object({
+    name: entityName,
+    type: z.enum(["data", "iso", "export"]).default("data"),
+    glusterVolume: entityName
+      .optional()
+      .describe("Exactly one of glusterVolume (a volume of this lab) or nfs."),
+    nfs: z
+      .object({
+        address: hostAddress,
+        path: z.string().regex(/^\/[^\s]*$/, "is not an absolute path"),
+        version: z.enum(["auto", "v3", "v4", "v4_1", "v4_2"]).default("auto"),
+      })
+      .strict()
+      .optional(),
+    host: entityName.describe("The host the engine uses to create, attach and remove the domain."),
+    destroyDataOnDelete: z
+      .boolean()
+      .default(false)
+      .describe("Deleting the domain formats it only when this is true."),
+  })
+  .strict();
+
+const DiskSpec = z
+  .object({
+    name: entityName,
+    size: Size,
+    storageDomain: entityName,
+    interface: z.enum(["virtio", "virtio_scsi", "sata", "ide"]).default("virtio_scsi"),
+    format: z.enum(["cow", "raw"]).default("cow"),
+    bootable: z.boolean().default(false),
+  })
+  .strict();
+
+const NicSpec = z
+  .object({
+    name: entityName,
+    network: entityName.describe(
+      "A network of this lab (its vNIC profile of the same name), or `ovirtmgmt`.",
+    ),
+    mac: z
+      .string()
+      .regex(/^([0-9a-f]{2}:){5}[0-9a-f]{2}$/, "is not a MAC address like 56:6f:1a:2b:3c:4d")
+      .optional(),
+  })
+  .strict();
+
+const VmShape = {
+  cluster: entityName,
+  template: z.string().min(1).default("Blank"),
+  description: z.string().optional(),
+  memory: Size,
+  guaranteedMemory: Size.optional(),
+  cpu: z
+    .object({
+      sockets: z.number().int().min(1).max(16).default(1),
+      cores: z.number().int().min(1).max(64).default(1),
+      threads: z.number().int().min(1).max(4).default(1),
+    })
+    .strict()
+    .default({ sockets: 1, cores: 1, threads: 1 }),
+  disks: z.array(DiskSpec).default([]),
+  nics: z.array(NicSpec).default([]),
+  cloudInit: z
+    .object({
+      hostname: z.string().min(1).optional(),
+      user: z.string().min(1).optional(),
+      sshKeys: z.array(z.string().min(1)).default([]),
+      /** Root password and custom script are secrets: `ovirt-lab:secrets.vms.<vm>`. */
+    })
+    .strict()
+    .optional(),
+  highAvailability: z.boolean().default(false),
+  runState: z.enum(["running", "stopped"]).default("running"),
+};
+
+export const VmSpec = z.object({ name: vmName, ...VmShape }).strict();
+
+/** VMs made on demand: `count` copies named `<name>-1` .. `<name>-<count>`. */
+export const VmGroupSpec = z
+  .object({ name: vmName, count: z.number().int().min(0).max(500), ...VmShape })
+  .strict();
+
+type Ctx = z.RefinementCtx;
+
+function unique(ctx: Ctx, items: ReadonlyArray<{ name: string }>, path: string, what: string): Set<string> {
+  const seen = new Map<string, number>();
+  items.forEach((item, i) => {
+    const key = item.name.toLowerCase();
+    const first = seen.get(key);
+    if (first !== undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: [path, i, "name"],
+        message: `duplicate ${what} name "${item.name}" (also ${path}[${first}])`,
+      });
+    } else {
+      seen.set(key, i);
+    }
+  });
+  return new Set(items.map((i) => i.name));
+}
+
+function reference(
+  ctx: Ctx,
+  known: Set<string>,
+  value: string,
+  path: (string | number)[],
+  what: string,
+): void {
+  if (!known.has(value)) {
+    const have = [...known].join(", ") || "none";
+    ctx.addIssue({ code: "custom", path, message: `no ${what} named "${value}" (have: ${have})` });
+  }
+}
+
 export const LabSpec = z
   .object({
-    /** Which engine (a key of `ovirt-lab:engines`) the lab lives on. */
-    engine: z.string().min(1).default("target"),
+    engine: z
+      .string()
+      .min(1)
+      .default("target")
+      .describe("Which engine (a key of `ovirt-lab:engines`) the lab lives on."),
     dataCenter: DataCenterSpec,
     clusters: z.array(ClusterSpec).default([]),
+    hosts: z.array(HostSpec).default([]),
+    networks: z.array(NetworkSpec).default([]),
+    gluster: z
+      .object({
+        servers: z.array(GlusterServerSpec).default([]),
+        volumes: z.array(GlusterVolumeSpec).default([]),
+      })
+      .strict()
+      .default({ servers: [], volumes: [] }),
+    storageDomains: z.array(StorageDomainSpec).default([]),
+    vms: z.array(VmSpec).default([]),
+    vmGroups: z.array(VmGroupSpec).default([]),
   })
   .strict()
   .superRefine((lab, ctx) => {
-    const seen = new Map<string, number>();
-    lab.clusters.forEach((c, i) => {
-      const first = seen.get(c.name.toLowerCase());
+    const clusters = unique(ctx, lab.clusters, "clusters", "cluster");
+    const hosts = unique(ctx, lab.hosts, "hosts", "host");
+    const networks = unique(ctx, lab.networks, "networks", "network");
+    const servers = unique(ctx, lab.gluster.servers, "gluster.servers", "Gluster server");
+    const volumes = unique(ctx, lab.gluster.volumes, "gluster.volumes", "Gluster volume");
+    const domains = unique(ctx, lab.storageDomains, "storageDomains", "storage domain");
+    unique(ctx, [...lab.vms, ...lab.vmGroups], "vms", "VM");
+
+    lab.hosts.forEach((h, i) => reference(ctx, clusters, h.cluster, ["hosts", i, "cluster"], "cluster"));
+    const seenAddress = new Map<string, number>();
+    lab.hosts.forEach((h, i) => {
+      const first = seenAddress.get(h.address.toLowerCase());
       if (first !== undefined) {
         ctx.addIssue({
           code: "custom",
-          path: ["clusters", i, "name"],
-          message: `duplicate cluster name "${c.name}" (also clusters[${first}])`,
+          path: ["hosts", i, "address"],
+          message: `address "${h.address}" is also hosts[${first}]'s: one machine cannot be two hosts`,
         });
-      } else {
-        seen.set(c.name.toLowerCase(), i);
+      } else seenAddress.set(h.address.toLowerCase(), i);
+    });
+    lab.networks.forEach((n, i) =>
+      n.clusters.forEach((c, j) =>
+        reference(ctx, clusters, c.name, ["networks", i, "clusters", j, "name"], "cluster"),
+      ),
+    );
+    lab.gluster.volumes.forEach((v, i) => {
+      v.bricks.forEach((b, j) =>
+        reference(ctx, servers, b.server, ["gluster", "volumes", i, "bricks", j, "server"], "Gluster server"),
+      );
+      if (v.bricks.length % v.replica !== 0) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["gluster", "volumes", i, "bricks"],
+          message: `${v.bricks.length} bricks cannot form replica-${v.replica} sets (need a multiple of ${v.replica})`,
+        });
       }
     });
+    lab.storageDomains.forEach((d, i) => {
+      const path = ["storageDomains", i];
+      if ((d.glusterVolume === undefined) === (d.nfs === undefined)) {
+        ctx.addIssue({ code: "custom", path, message: "needs exactly one of glusterVolume or nfs" });
+      }
+      if (d.glusterVolume !== undefined) {
+        reference(ctx, volumes, d.glusterVolume, [...path, "glusterVolume"], "Gluster volume");
+      }
+      reference(ctx, hosts, d.host, [...path, "host"], "host");
+    });
+    const networkNames = new Set([...networks, "ovirtmgmt"]);
+    const checkVm = (vm: z.infer<typeof VmSpec>, path: (string | number)[]): void => {
+      reference(ctx, clusters, vm.cluster, [...path, "cluster"], "cluster");
+      vm.disks.forEach((d, j) =>
+        reference(ctx, domains, d.storageDomain, [...path, "disks", j, "storageDomain"], "storage domain"),
+      );
+      vm.nics.forEach((n, j) =>
+        reference(ctx, networkNames, n.network, [...path, "nics", j, "network"], "network"),
+      );
+      if (vm.guaranteedMemory !== undefined && vm.guaranteedMemory > vm.memory) {
+        ctx.addIssue({
+          code: "custom",
+          path: [...path, "guaranteedMemory"],
+          message: `${vm.guaranteedMemory} bytes is more than the VM's memory (${vm.memory} bytes)`,
+        });
+      }
+      if (vm.disks.filter((d) => d.bootable).length > 1) {
+        ctx.addIssue({ code: "custom", path: [...path, "disks"], message: "more than one bootable disk" });
+      }
+    };
+    lab.vms.forEach((vm, i) => checkVm(vm, ["vms", i]));
+    lab.vmGroups.forEach((g, i) => checkVm({ ...g }, ["vmGroups", i]));
   });
 
 export type LabSpec = z.infer<typeof LabSpec>;
 export type ClusterSpec = z.infer<typeof ClusterSpec>;
 export type DataCenterSpec = z.infer<typeof DataCenterSpec>;
+export type HostSpec = z.infer<typeof HostSpec>;
+export type NetworkSpec = z.infer<typeof NetworkSpec>;
+export type StorageDomainSpec = z.infer<typeof StorageDomainSpec>;
+export type GlusterVolumeSpec = z.infer<typeof GlusterVolumeSpec>;
+export type VmSpec = z.infer<typeof VmSpec>;
+export type VmGroupSpec = z.infer<typeof VmGroupSpec>;
