@@ -3,7 +3,7 @@ SHELL := bash
 .DEFAULT_GOAL := help
 NPM_STAMP := node_modules/.package-lock.json
 
-.PHONY: help setup deps toolchain build demo test lint clean
+.PHONY: help setup deps toolchain sdk build demo test lint clean
 
 help:
 	@echo "make demo   - build what is missing, start the embedded 4.4 engine, pulumi up the lab stack"
@@ -21,10 +21,13 @@ deps: $(NPM_STAMP)
 toolchain: deps
 	bash testbed/toolchain/build.sh
 
+sdk:
+	bash testbed/sdk/install.sh
+
 build: deps
 	npm run -s build
 
-setup: deps toolchain build
+setup: deps toolchain sdk build
 
 demo: setup
 	node dist/testbed/demo.js

@@ -283,6 +283,15 @@ export const LabSpec = z
     const domains = unique(ctx, lab.storageDomains, "storageDomains", "storage domain");
     unique(ctx, [...lab.vms, ...lab.vmGroups], "vms", "VM");
 
+    lab.networks.forEach((n, i) => {
+      if (n.name === "ovirtmgmt") {
+        ctx.addIssue({
+          code: "custom",
+          path: ["networks", i, "name"],
+          message: '"ovirtmgmt" comes with the data center; VM NICs can use it without declaring it',
+        });
+      }
+    });
     lab.hosts.forEach((h, i) => reference(ctx, clusters, h.cluster, ["hosts", i, "cluster"], "cluster"));
     const seenAddress = new Map<string, number>();
     lab.hosts.forEach((h, i) => {

@@ -5,11 +5,23 @@ import { clusterProvider } from "./cluster/provider";
 import type { KindProvider } from "./core/base";
 import { ENGINES_KEY, parseEngines } from "./core/engines";
 import { dataCenterProvider } from "./datacenter/provider";
+import { glusterVolumeProvider } from "./glustervolume/provider";
+import { hostProvider } from "./host/provider";
+import { networkProvider } from "./network/provider";
 import { installExitHook, setEngines } from "./ovirt/registry";
+import { storageDomainProvider } from "./storagedomain/provider";
+import { vmProvider } from "./vm/provider";
+import { vnicProfileProvider } from "./vnicprofile/provider";
 
 const providers: Readonly<Record<string, KindProvider>> = {
   datacenter: dataCenterProvider,
   cluster: clusterProvider,
+  host: hostProvider,
+  network: networkProvider,
+  vnicprofile: vnicProfileProvider,
+  storagedomain: storageDomainProvider,
+  vm: vmProvider,
+  glustervolume: glusterVolumeProvider,
 };
 
 export function provider(kind: string): KindProvider {

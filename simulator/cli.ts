@@ -1,19 +1,33 @@
 // Command-line arguments of the engine, validated with messages that say what to fix.
+import { FaultSpecError, parseFaultSpec } from "./http/fault-injection";
 import { ENGINE_VERSIONS, type EngineVersion } from "./personality";
 import type { EngineOptions } from "./engine";
 
-export const USAGE = `usage: npm run engine -- --engine-version <4.3|4.4> --port <N> --state <dir> --admin-password <pw> [--time-scale X] [--hostname H]
+export const USAGE = `usage: npm run engine -- --engine-version <4.3|4.4> --port <N> --state <dir> --admin-password <pw> [--time-scale X] [--hostname H] [--faults SPEC]
 
   --engine-version  which engine to be: 4.3 or 4.4
   --port            TCP port on 127.0.0.1 (0 picks a free one)
   --state           state directory (SQLite database, CA, request log); created if missing
   --admin-password  password of admin@internal
   --time-scale      multiplies every engine duration (default 1; 0 = instant)
-  --hostname        name in the API URL and the server certificate (default localhost)`;
+  --hostname        name in the API URL and the server certificate (default localhost)
+  --data-plane      shared storage and hosts directory (default <state>/dataplane); engines given
+                    the same directory see the same storage domains and machines
+  --faults          inject faults, e.g. locked=0.2,5xx=0.05,latency=200ms±50ms,drop=0.01,seed=42
+                    (simulator/README.md "Fault injection"; default off)`;
 
 export class UsageError extends Error {}
 
-const FLAGS = ["engine-version", "port", "state", "admin-password", "time-scale", "hostname"] as const;
+const FLAGS = [
+  "engine-version",
+  "port",
+  "state",
+  "admin-password",
+  "time-scale",
+  "hostname",
+  "data-plane",
+  "faults",
+] as const;
 type Flag = (typeof FLAGS)[number];
 
 function collect(argv: readonly string[]): Partial<Record<Flag, string>> {
@@ -63,5 +77,26 @@ export function parseArgs(argv: readonly string[]): EngineOptions {
   if (!/^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$/.test(hostname)) {
     throw new UsageError(`--hostname must be a host name or IPv4 address (got '${hostname}')`);
   }
-  return { version: version as EngineVersion, port, stateDir: state, adminPassword, timeScale, hostname };
+  const dataPlane = a["data-plane"];
+  if (dataPlane !== undefined && dataPlane.trim() === "")
+    throw new UsageError("--data-plane must not be empty");
+  const faults = a.faults;
+  if (faults !== undefined) {
+    try {
+      parseFaultSpec(faults);
+    } catch (err) {
+      if (err instanceof FaultSpecError) throw new UsageError(`--faults: ${err.message}`);
+      throw err;
+    }
+  }
+  return {
+    version: version as EngineVersion,
+    port,
+    stateDir: state,
+    adminPassword,
+    timeScale,
+    hostname,
+    dataPlane,
+    faults,
+  };
 }

@@ -15,4 +15,6 @@ export interface EngineContext {
   readonly instanceId: string;
   /** The id of admin@internal, generated once per state directory. */
   readonly adminUserId: string;
+  /** The shared data plane (storage, physical hosts): `--data-plane`, default `<state>/dataplane`. */
+  readonly dataPlane: string;
 }

@@ -3,10 +3,23 @@
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { clusterRoutes } from "./api/clusters/routes";
+import { clusterUpgradeRoutes } from "./api/clusters/upgrade";
+import { eventRoutes } from "./api/events/routes";
+import { hostRoutes } from "./api/hosts/routes";
+import { jobRoutes } from "./api/jobs/routes";
 import { dataCenterRoutes } from "./api/datacenters/routes";
 import { mountApi } from "./api/mount";
+import { networkRoutes } from "./api/networks/routes";
 import { rootRoutes } from "./api/root/routes";
+import { diskRoutes } from "./api/disks/routes";
+import { templateRoutes } from "./api/templates/routes";
+import { vmRoutes } from "./api/vms/routes";
+import { vnicProfileRoutes } from "./api/vnicprofiles/routes";
+import { storageConnectionRoutes } from "./api/storageconnections/routes";
+import { storageDomainRoutes } from "./api/storagedomains/routes";
+import { glusterVolumeRoutes } from "./api/glustervolumes/routes";
 import type { EngineContext } from "./context";
+import { FaultInjector } from "./http/fault-injection";
 import { RequestLog } from "./http/request-log";
 import { createHttpServer } from "./http/server";
 import { personalityFor, type EngineVersion } from "./personality";
@@ -29,6 +42,10 @@ export interface EngineOptions {
   timeScale: number;
   /** The name in the API URL and the server certificate (besides localhost and 127.0.0.1). */
   hostname: string;
+  /** The shared data plane directory; defaults to `<stateDir>/dataplane`. */
+  dataPlane?: string;
+  /** Fault injection spec (`http/fault-injection.ts`), e.g. `locked=0.2,seed=42`; off when absent. */
+  faults?: string;
 }
 
 export interface RunningEngine {
@@ -38,11 +55,29 @@ export interface RunningEngine {
   caPem: string;
   fullVersion: string;
   stateDir: string;
+  /** Fault injection, switchable at run time (also over HTTPS at /ovirt-lab/faults). */
+  faults: FaultInjector;
   close(): Promise<void>;
 }
 
 /** Every API area, in mounting order. New areas (hosts, storage, VMs, …) are added here. */
-const AREAS = [rootRoutes, dataCenterRoutes, clusterRoutes];
+const AREAS = [
+  rootRoutes,
+  dataCenterRoutes,
+  clusterRoutes,
+  networkRoutes,
+  vnicProfileRoutes,
+  storageDomainRoutes,
+  storageConnectionRoutes,
+  glusterVolumeRoutes,
+  vmRoutes,
+  diskRoutes,
+  templateRoutes,
+  hostRoutes,
+  clusterUpgradeRoutes,
+  jobRoutes,
+  eventRoutes,
+];
 
 export async function launchEngine(opts: EngineOptions): Promise<RunningEngine> {
   const stateDir = path.resolve(opts.stateDir);
@@ -62,12 +97,15 @@ export async function launchEngine(opts: EngineOptions): Promise<RunningEngine> 
       adminPassword: opts.adminPassword,
       instanceId: facts.instanceId,
       adminUserId: facts.adminUserId,
+      dataPlane: path.resolve(opts.dataPlane ?? path.join(stateDir, "dataplane")),
     };
     const tls = prepareTls(stateDir, opts.hostname);
     const app = createHttpServer(tls, new RequestLog(path.join(stateDir, "requests.log")));
     registerServiceRoutes(app, tls.caPem);
     registerSsoRoutes(app, engine);
     mountApi(app, engine, AREAS);
+    const faults = new FaultInjector(opts.faults);
+    faults.install(app, engine);
     await app.listen({ host: "127.0.0.1", port: opts.port });
     scheduler.start();
     const port = (app.server.address() as AddressInfo).port;
@@ -79,6 +117,7 @@ export async function launchEngine(opts: EngineOptions): Promise<RunningEngine> 
       caPem: tls.caPem,
       fullVersion: personality.fullVersion,
       stateDir,
+      faults,
       close: async () => {
         if (closed) return;
         closed = true;

@@ -5,7 +5,8 @@ import crypto from "node:crypto";
 import { newCluster } from "./api/clusters/defaults";
 import { parseLevel } from "./api/common/levels";
 import type { DataCenter } from "./api/datacenters/model";
-import { managementNetwork } from "./api/networks/model";
+import { addManagementNetwork, attachManagementNetwork } from "./api/networks/model";
+import { DEFAULT_MANAGEMENT_PROFILE_ID } from "./api/vnicprofiles/model";
 import { maxLevel, type EngineVersion, type Personality } from "./personality";
 import { getMeta, setMeta, type Db } from "./store/database";
 import type { EntityStore } from "./store/entities";
@@ -62,7 +63,10 @@ function seed(store: EntityStore, p: Personality, adminUserId: string): void {
     mac_pool: { id: SETUP_IDS.defaultMacPool },
   };
   store.insert("data_center", dc);
-  store.insert("network", managementNetwork(SETUP_IDS.defaultManagementNetwork, dc.id));
+  addManagementNetwork(store, dc.id, {
+    network: SETUP_IDS.defaultManagementNetwork,
+    profile: DEFAULT_MANAGEMENT_PROFILE_ID,
+  });
   const cluster = newCluster(p, {
     id: SETUP_IDS.defaultCluster,
     name: "Default",
@@ -75,6 +79,7 @@ function seed(store: EntityStore, p: Personality, adminUserId: string): void {
   // The seeded Default cluster has no scheduling properties of its own (NULL in the data script).
   delete cluster.custom_scheduling_policy_properties;
   store.insert("cluster", cluster);
+  attachManagementNetwork(store, cluster.id, SETUP_IDS.defaultManagementNetwork);
   store.insert("template", { id: SETUP_IDS.blankTemplate, name: "Blank", description: "Blank template" });
   store.insert("user", { id: adminUserId, user_name: "admin@internal", domain: "internal-authz" });
 }

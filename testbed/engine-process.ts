@@ -17,6 +17,10 @@ export interface StartEngineOptions {
   timeScale?: number;
   /** Defaults to a random password. */
   adminPassword?: string;
+  /** `--data-plane`: engines given the same directory share storage and hosts. */
+  dataPlane?: string;
+  /** `--faults`: a fault injection spec (simulator/http/fault-injection.ts). */
+  faults?: string;
 }
 
 export type LoggedRequest = RequestLogEntry;
@@ -114,6 +118,8 @@ export async function startEngine(opts: StartEngineOptions): Promise<EngineProce
     adminPassword,
     "--time-scale",
     String(opts.timeScale ?? 1),
+    ...(opts.dataPlane !== undefined ? ["--data-plane", opts.dataPlane] : []),
+    ...(opts.faults !== undefined ? ["--faults", opts.faults] : []),
   ];
   const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"] });
   let stderr = "";

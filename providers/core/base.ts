@@ -66,7 +66,12 @@ export interface ResourceKind<Args extends BaseArgs, Obj extends { id?: string }
   policies: { readonly [K in keyof Args & string]-?: Policy };
   /** Seconds, when the resource's `timeouts` does not say. */
   defaultTimeouts: Required<Timeouts>;
-  service(client: OvirtClient): CrudService<Obj, Id>;
+  /**
+   * The service the core drives. `args` (the resource's inputs, or its stored ones) lets a kind whose
+   * names are unique only within a parent (networks per data center, profiles per network) look up
+   * by name inside that parent.
+   */
+  service(client: OvirtClient, args: Partial<Args>): CrudService<Obj, Id>;
   /** Types an id from Pulumi's state. */
   id(value: string): Id;
   /** The API body for `fields` of `args`: all of them to add, the changed ones to update. */
@@ -126,9 +131,9 @@ export function makeProvider<Args extends BaseArgs, Obj extends { id?: string },
     return newOperation(`${k.kind}-${op}`, s * 1000);
   }
 
-  function service(engine: string | undefined, what: string): CrudService<Obj, Id> {
+  function service(engine: string | undefined, what: string, args: Partial<Args>): CrudService<Obj, Id> {
     if (!engine) throw new Error(`${what}: the stored state names no engine`);
-    return k.service(clientFor(engine));
+    return k.service(clientFor(engine), args);
   }
 
   /** Update-policy fields whose desired value the live object does not have. */
@@ -203,7 +208,7 @@ export function makeProvider<Args extends BaseArgs, Obj extends { id?: string },
 
     async create(inputs) {
       const args = parse(inputs);
-      const svc = service(args.engine, who(args));
+      const svc = service(args.engine, who(args), args);
       const ctx = operation(args, "create");
       // Every attempt looks before it adds, so resending after an ambiguous failure cannot duplicate.
       const obj = await withRetry(
@@ -241,7 +246,7 @@ export function makeProvider<Args extends BaseArgs, Obj extends { id?: string },
 
     async read(id, props) {
       const prior = priorArgs(props);
-      const svc = service(prior.engine, who(prior));
+      const svc = service(prior.engine, who(prior), prior);
       const obj = await svc.tryGet(operation(prior, "read"), k.id(id));
       // Gone (deleted outside Pulumi): an empty id tells Pulumi to drop it from the state.
       if (!obj) return { id: "" };
@@ -254,7 +259,7 @@ export function makeProvider<Args extends BaseArgs, Obj extends { id?: string },
 
     async update(id, _olds, news) {
       const args = parse(news);
-      const svc = service(args.engine, who(args));
+      const svc = service(args.engine, who(args), args);
       const ctx = operation(args, "update");
       const live = await svc.tryGet(ctx, k.id(id));
       if (!live) {
@@ -270,7 +275,7 @@ export function makeProvider<Args extends BaseArgs, Obj extends { id?: string },
 
     async delete(id, props) {
       const prior = priorArgs(props);
-      const svc = service(prior.engine, who(prior));
+      const svc = service(prior.engine, who(prior), prior);
       const removed = await svc.remove(operation(prior, "delete"), k.id(id));
       if (!removed) getLogger().info(`${who(prior)}: ${k.label} ${id} was already gone`);
     },

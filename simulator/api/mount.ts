@@ -21,7 +21,7 @@ declare module "fastify" {
 }
 
 const UNAUTHORIZED_BODY = "<html><head><title>Error</title></head><body>Unauthorized</body></html>";
-const VERSION_IN_URL = /^\/ovirt-engine\/api\/v([^/?]*)(?:[/?]|$)/;
+const VERSION_IN_URL = /^\/ovirt-engine\/api\/v([0-9]+)(?:[/?]|$)/;
 
 function isApiPath(url: string): boolean {
   return url === API_PREFIX || url.startsWith(`${API_PREFIX}/`) || url.startsWith(`${API_PREFIX}?`);

@@ -20,6 +20,8 @@ export interface Field {
   readonly model44?: boolean;
   /** Rendered but never read from input (status, supported_versions, …). */
   readonly readOnly?: boolean;
+  /** A scalar the XML binding carries as an attribute, e.g. `<vlan id="20"/>` (JSON is unchanged). */
+  readonly attribute?: boolean;
 }
 
 export interface Struct {
@@ -44,7 +46,7 @@ export const T = {
 export function field(
   name: string,
   type: FieldType,
-  opts: { model44?: boolean; readOnly?: boolean } = {},
+  opts: { model44?: boolean; readOnly?: boolean; attribute?: boolean } = {},
 ): Field {
   return { name, type, ...opts };
 }

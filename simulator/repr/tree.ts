@@ -108,6 +108,7 @@ function renderFields(fields: readonly Field[], value: Value, ctx: RenderContext
   const out: Node[] = [];
   for (const f of fields) {
     if (f.model44 && !ctx.model44) continue;
+    if (f.attribute) continue;
     const node = renderValue(f.name, f.type, value[f.name], ctx);
     if (node) out.push(node);
   }
@@ -115,7 +116,10 @@ function renderFields(fields: readonly Field[], value: Value, ctx: RenderContext
 }
 
 export function renderStruct(name: string, struct: Struct, value: Value, ctx: RenderContext): Node {
-  return element(name, renderFields(struct.fields, value, ctx));
+  const attrs: Array<[string, string]> = struct.fields
+    .filter((f) => f.attribute && value[f.name] !== undefined && value[f.name] !== null)
+    .map((f) => [f.name, String(value[f.name])]);
+  return element(name, renderFields(struct.fields, value, ctx), attrs);
 }
 
 /**

@@ -4,7 +4,23 @@ import type { Db } from "./database";
 
 /** Entity kinds known to the engine. New API areas add theirs here. */
 export type EntityKind =
-  "data_center" | "cluster" | "network" | "template" | "user" | "host" | "vm" | "storage_domain";
+  | "data_center"
+  | "cluster"
+  | "network"
+  | "template"
+  | "user"
+  | "host"
+  | "vm"
+  | "storage_domain"
+  | "storage_connection"
+  | "gluster_volume"
+  | "vnic_profile"
+  | "network_cluster"
+  | "disk"
+  | "disk_attachment"
+  | "vm_nic"
+  | "job"
+  | "event";
 
 export interface Entity {
   id: string;

@@ -19,6 +19,7 @@ const lab = {
       memoryOverCommitPercent: 150,
     },
   ],
+  networks: [{ name: "ocp", vlan: 20, clusters: [{ name: "ocpcluster", required: false }] }],
 };
 
 type Engine = Awaited<ReturnType<typeof startEngine>>;
@@ -45,10 +46,14 @@ describe("lab stack through the real Pulumi CLI against the embedded engine", ()
     const before = engine.requests().length;
     await t.stack.preview({ onEvent: (e) => events.push(e) });
     expect(stepsOf(events)).toEqual({
-      lab: "create",
-      e2e_dc: "create",
-      oVirt_Cluster: "create",
-      ocpcluster: "create",
+      "Lab:lab": "create",
+      "DataCenter:e2e_dc": "create",
+      "Cluster:oVirt_Cluster": "create",
+      "Cluster:ocpcluster": "create",
+      "Network:e2e_dc-ovirtmgmt": "create",
+      "VnicProfile:e2e_dc-ovirtmgmt": "create",
+      "Network:ocp": "create",
+      "VnicProfile:ocp": "create",
     });
     const writes = engine
       .requests()
@@ -70,7 +75,11 @@ describe("lab stack through the real Pulumi CLI against the embedded engine", ()
       expect((cluster?.data_center as { id: string }).id).toBe(dc?.id);
       expect(cluster?.threads_as_cores).toBe("true");
     }
+    const network = await byName("networks", "network", "ocp");
+    expect((network?.vlan as { id: string }).id).toBe("20");
     const ocp = await byName("clusters", "cluster", "ocpcluster");
+    const assigned = await list(engine, `clusters/${ocp?.id as string}/networks`, "network");
+    expect(assigned.map((n) => n.name).sort()).toEqual(["ocp", "ovirtmgmt"]);
     expect((ocp?.memory_policy as { over_commit: { percent: string } }).over_commit.percent).toBe("150");
   });
 
@@ -85,7 +94,7 @@ describe("lab stack through the real Pulumi CLI against the embedded engine", ()
       }
     ).checkpoint.latest.resources;
     const dynamic = resources.filter((r) => r.type.startsWith("pulumi-nodejs:dynamic/"));
-    expect(dynamic).toHaveLength(3);
+    expect(dynamic).toHaveLength(7);
     for (const r of dynamic) expect(Buffer.byteLength(r.inputs.__provider ?? "")).toBeLessThan(4096);
   });
 
@@ -107,7 +116,7 @@ describe("lab stack through the real Pulumi CLI against the embedded engine", ()
     const events: EngineEvent[] = [];
     await t.stack.preview({ onEvent: (e) => events.push(e) });
     const steps = stepsOf(events);
-    expect(steps.ocpcluster).toBe("update");
+    expect(steps["Cluster:ocpcluster"]).toBe("update");
     expect(Object.values(steps).filter((op) => op !== "same")).toEqual(["update"]);
     const res = await t.stack.up();
     expect(res.summary.resourceChanges).toMatchObject({ update: 1 });
@@ -121,5 +130,6 @@ describe("lab stack through the real Pulumi CLI against the embedded engine", ()
     expect(await byName("datacenters", "data_center", "e2e_dc")).toBeUndefined();
     expect(await byName("clusters", "cluster", "oVirt_Cluster")).toBeUndefined();
     expect(await byName("clusters", "cluster", "ocpcluster")).toBeUndefined();
+    expect(await byName("networks", "network", "ocp")).toBeUndefined();
   });
 });

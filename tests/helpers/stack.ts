@@ -48,14 +48,14 @@ export async function labStack(engines: Record<string, TestEngine>, lab: unknown
   return { stack, workDir, configFile, setLab };
 }
 
-/** What a preview/up plans, as `name -> op` for every resource that is not Pulumi's own. */
+/** What a preview/up plans, as `Kind:name -> op` for every resource that is not Pulumi's own. */
 export function stepsOf(events: EngineEvent[]): Record<string, string> {
   const steps: Record<string, string> = {};
   for (const e of events) {
     const m = e.resourcePreEvent?.metadata;
     if (!m || m.type.startsWith("pulumi:")) continue;
     const name = m.urn.split("::").pop() ?? m.urn;
-    steps[name] = m.op;
+    steps[`${m.type.slice(m.type.lastIndexOf(":") + 1)}:${name}`] = m.op;
   }
   return steps;
 }

@@ -160,6 +160,11 @@ const bad: Array<[string, (lab: Lab, s: typeof secrets) => void, string]> = [
     (l) => (l.networks[0].name = "openshift-network"),
     "lab.networks[0].name: is longer than 15",
   ],
+  [
+    "network named ovirtmgmt",
+    (l) => (l.networks[0].name = "ovirtmgmt"),
+    'lab.networks[0].name: "ovirtmgmt" comes with the data center',
+  ],
   ["vlan out of range", (l) => (l.networks[0].vlan = 5000), "lab.networks[0].vlan:"],
   [
     "bad mtu",

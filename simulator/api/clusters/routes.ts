@@ -10,7 +10,12 @@ import { resolveRef, type Ref } from "../common/lookup";
 import { listWithSearch } from "../common/search";
 import type { DataCenter } from "../datacenters/model";
 import { getDataCenter } from "../datacenters/routes";
-import { MANAGEMENT_NETWORK_NAME, type Network } from "../networks/model";
+import {
+  attachManagementNetwork,
+  detachCluster,
+  MANAGEMENT_NETWORK_NAME,
+  type Network,
+} from "../networks/model";
 import { collectionAnswer, createdAnswer, entityAnswer, findByPathId, performedAnswer } from "../respond";
 import { findSchedulingPolicy } from "../schedulingpolicies/catalog";
 import { SETUP_IDS } from "../../setup";
@@ -150,7 +155,11 @@ function add(engine: EngineContext, req: ApiRequest) {
   if (engine.personality.model44 && input.changes.bios_type === undefined)
     c.bios_type = defaultBiosType(c.version);
   validateAdd(engine, c, dc);
-  engine.store.insert("cluster", c);
+  engine.store.transaction(() => {
+    engine.store.insert("cluster", c);
+    // AddClusterCommand.attachManagementNetwork: the management network is assigned with its roles.
+    if (c.management_network) attachManagementNetwork(engine.store, c.id, c.management_network.id);
+  });
   return createdAnswer(CLUSTER, presentCluster(c, req.ctx.allContent), req.ctx);
 }
 
@@ -167,7 +176,14 @@ function update(engine: EngineContext, req: ApiRequest) {
   if (targetDc && (!old.data_center || input.managementNetwork)) {
     c.management_network = { id: managementNetworkId(engine, targetDc.id, input.managementNetwork)! };
   }
-  engine.store.update("cluster", c);
+  engine.store.transaction(() => {
+    engine.store.update("cluster", c);
+    // A detached cluster joining a data center gets that data center's management network assigned.
+    if (!old.data_center && c.management_network) {
+      detachCluster(engine.store, c.id);
+      attachManagementNetwork(engine.store, c.id, c.management_network.id);
+    }
+  });
   return entityAnswer(CLUSTER, presentCluster(c, req.ctx.allContent), req.ctx, path);
 }
 
@@ -175,7 +191,10 @@ function remove(engine: EngineContext, req: ApiRequest) {
   const { dc } = scope(engine, req);
   const c = getCluster(engine, req.params.id, dc?.id);
   validateRemove(engine, c);
-  engine.store.remove("cluster", c.id);
+  engine.store.transaction(() => {
+    detachCluster(engine.store, c.id);
+    engine.store.remove("cluster", c.id);
+  });
   return performedAnswer(req.ctx);
 }
 

@@ -2,7 +2,7 @@
 // messages. Hosts, VMs and templates are looked up by kind, so the rules hold as those areas arrive.
 import type { EngineContext } from "../../context";
 import { SETUP_IDS } from "../../setup";
-import { compareLevels, isSupportedLevel } from "../common/levels";
+import { compareLevels, isSupportedLevel, levelString } from "../common/levels";
 import { nameTaken } from "../common/lookup";
 import { commandFailed, fail, type Action, type Failure } from "../common/messages";
 import type { DataCenter } from "../datacenters/model";
@@ -60,6 +60,19 @@ export function validateUpdate(
   }
   if (!isSupportedLevel(engine.personality, c.version)) {
     throw fail("edit", "Cluster", "ACTION_TYPE_FAILED_GIVEN_VERSION_NOT_SUPPORTED");
+  }
+  if (compareLevels(c.version, old.version) > 0) {
+    // Every active host's vdsm must support the new level (UpdateClusterCommand).
+    const level = levelString(c.version);
+    const lower = engine.store.list<Member & { name: string; status?: string; supported_levels?: string[] }>(
+      "host",
+      (h) => h.cluster?.id === c.id && h.status === "up" && !(h.supported_levels ?? [level]).includes(level),
+    );
+    if (lower.length > 0) {
+      throw fail("edit", "Cluster", "CLUSTER_CANNOT_UPDATE_COMPATIBILITY_VERSION_WITH_LOWER_HOSTS", {
+        host: lower.map((h) => h.name).join(", "),
+      });
+    }
   }
   const lowering = compareLevels(c.version, old.version) < 0;
   if (lowering && membersOf(engine, "host", c.id).length > 0) {

@@ -111,14 +111,296 @@ export const MSG = {
     "Cannot ${action} ${type}. One or more Template(s) are still associated with the ${type}",
     "CONFLICT",
   ),
+  CLUSTER_CANNOT_UPDATE_COMPATIBILITY_VERSION_WITH_LOWER_HOSTS: m(
+    "Cannot change Cluster Compatibility Version to higher version when there are active Hosts with lower version.\n-Please move Host ${host} with lower version to maintenance first.",
+    "INCOMPATIBLE_VERSION",
+  ),
+  // hosts (VDS)
+  VDS_TRY_CREATE_WITH_EXISTING_PARAMS: m(
+    "Cannot ${action} ${type}. Host with the same address already exists.",
+    "CONFLICT",
+  ),
+  VDS_CANNOT_INSTALL_EMPTY_PASSWORD: m("Cannot ${action} ${type}. Root password is empty.", "BAD_PARAMETERS"),
+  VDS_ALREADY_UP: m("Cannot ${action} ${type}. Host is already Up.", "CONFLICT"),
+  VDS_CANNOT_REMOVE_VDS_STATUS_ILLEGAL: m(
+    "Cannot ${action} ${type}. Host is operational. Please switch Host to Maintenance mode first.",
+    "CONFLICT",
+  ),
+  VDS_CANNOT_INSTALL_STATUS_ILLEGAL: m(
+    "Cannot ${action} ${type}. Please move Host to Maintenance mode first.",
+    "CONFLICT",
+  ),
+  VDS_STATUS_NOT_VALID_FOR_UPDATE: m(
+    "Cannot ${action} ${type}. Host parameters cannot be modified while Host is operational.\nPlease switch Host to Maintenance mode first.",
+    "CONFLICT",
+  ),
+  VDS_CANNOT_MAINTENANCE_VDS_IS_IN_MAINTENANCE: m(
+    "Cannot switch Host to Maintenance mode. Host is already in Maintenance mode.",
+    "CONFLICT",
+  ),
+  CANNOT_UPGRADE_HOST_STATUS_ILLEGAL: m(
+    "Cannot ${action} ${type}. Valid Host statuses for upgrade are Up, Maintenance, and Non-Operational.",
+    "CONFLICT",
+  ),
+  CANNOT_CHECK_FOR_HOST_UPGRADE_STATUS_ILLEGAL: m(
+    "Cannot ${action} ${type}. Valid Host statuses for upgrade check are Up or Non-Operational.",
+    "CONFLICT",
+  ),
+  NO_AVAILABLE_UPDATES_FOR_HOST: m(
+    "Cannot ${action} ${type}. There are no available updates for the host.",
+    "CONFLICT",
+  ),
+  VDS_FENCE_DISABLED: m(
+    "Cannot ${action} ${type}. Power Management is not enabled for the Host.",
+    "CONFLICT",
+  ),
+  // storage domains
+  ACTION_TYPE_FAILED_STORAGE_DOMAIN_NAME_ALREADY_EXIST: m(
+    "Cannot ${action} ${type}. The Storage Domain name is already in use.",
+    "CONFLICT",
+  ),
+  ACTION_TYPE_FAILED_STORAGE_DOMAIN_ALREADY_EXIST: m(
+    "Cannot ${action} ${type}. The Storage Domain already exists.",
+    "CONFLICT",
+  ),
+  ERROR_CANNOT_ADD_EXISTING_STORAGE_DOMAIN_CONNECTION_DATA_ILLEGAL: m(
+    "Cannot import Storage Domain. Internal Error: The connection data is illegal.",
+    "BAD_PARAMETERS",
+  ),
+  ACTION_TYPE_FAILED_STORAGE_DOMAIN_STATUS_ILLEGAL: m(
+    "Cannot ${action} ${type}. The relevant Storage Domain is inaccessible.\n-Please handle Storage Domain issues and retry the operation.",
+    "CONFLICT",
+  ),
+  ACTION_TYPE_FAILED_STORAGE_DOMAIN_STATUS_ILLEGAL2: m(
+    "Cannot ${action} ${type}. The relevant Storage Domain's status is ${status}.",
+    "CONFLICT",
+  ),
+  ERROR_CANNOT_DETACH_LAST_STORAGE_DOMAIN: m(
+    "Cannot detach the master Storage Domain from the Data Center while there are other storage domains attached to it.\n-Please try to activate another Storage Domain in the Data Center.",
+    "CONFLICT",
+  ),
+  ACTION_TYPE_FAILED_DETECTED_ACTIVE_VMS: m(
+    'Cannot deactivate Storage. VMs in a state other than "Down" were detected.\n-Please ensure all VMs associated with this Storage Domain are stopped and in the Down state first.',
+    "CONFLICT",
+  ),
+  CANNOT_REMOVE_STORAGE_DOMAIN_HOST_NOT_UP: m(
+    "Cannot remove Storage. Host ${hostName} is not up.",
+    "CONFLICT",
+  ),
+  CANNOT_REMOVE_STORAGE_DOMAIN_INVALID_HOST_ID: m(
+    "Can not Remove Storage Domain - the underlying Host ID is invalid.",
+    "BAD_PARAMETERS",
+  ),
+  ACTION_TYPE_FAILED_VDS_STATUS_ILLEGAL: m(
+    "Cannot ${action} ${type}. Operation can be performed only when Host status is ${hostStatus}.",
+    "CONFLICT",
+  ),
+  ACTION_TYPE_FAILED_OBJECT_LOCKED: m(
+    "Cannot ${action} ${type}. Related operation is currently in progress. Please try again later.",
+    "CONFLICT",
+  ),
+  ACTION_TYPE_FAILED_NO_VDS_IN_POOL: m(
+    "Cannot ${action} ${type}. There is no active Host in the Data Center.",
+    "CONFLICT",
+  ),
+  // gluster volumes
+  ACTION_TYPE_FAILED_GLUSTER_VOLUME_NAME_ALREADY_EXISTS: m(
+    "Cannot ${action} ${type}. Volume name ${volumeName} already exists.",
+    "CONFLICT",
+  ),
+  ACTION_TYPE_FAILED_GLUSTER_VOLUME_ALREADY_STARTED: m(
+    "Cannot ${action} ${type}. Gluster Volume ${volumeName} already started.",
+    "CONFLICT",
+  ),
+  ACTION_TYPE_FAILED_GLUSTER_VOLUME_ALREADY_STOPPED: m(
+    "Cannot ${action} ${type}. Gluster Volume ${volumeName} already stopped.",
+    "CONFLICT",
+  ),
+  ACTION_TYPE_FAILED_GLUSTER_VOLUME_IS_UP: m(
+    "Cannot ${action} ${type}. Gluster Volume ${volumeName} is up.",
+    "CONFLICT",
+  ),
+  // VMs, their NICs and disks, templates
+  ACTION_TYPE_FAILED_NAME_ALREADY_USED: m(
+    "Cannot ${action} ${type}. The ${type} name is already in use, please choose a unique name and try again.",
+    "CONFLICT",
+  ),
+  ACTION_TYPE_FAILED_VM_IS_RUNNING: m("Cannot ${action} ${type}. VM is running.", "CONFLICT"),
+  ACTION_TYPE_FAILED_VM_IS_NOT_RUNNING: m("Cannot ${action} ${type}. VM is not running.", "CONFLICT"),
+  VM_CANNOT_REMOVE_VM_WHEN_STATUS_IS_NOT_DOWN: m(
+    "Cannot ${action} VM that its state is not down.\n-Please stop the VM first.",
+    "CONFLICT",
+  ),
+  ACTION_TYPE_FAILED_VM_IS_LOCKED: m(
+    "Cannot ${action} ${type}: VM is locked. Please try again in a few minutes.",
+    "CONFLICT",
+  ),
+  ACTION_TYPE_FAILED_DISK_IS_LOCKED: m(
+    "Cannot ${action} ${type}: Disk is locked. Please try again later.",
+    "CONFLICT",
+  ),
+  ACTION_TYPE_FAILED_DISKS_LOCKED: m(
+    "Cannot ${action} ${type}: The following disks are locked: ${diskAliases}. Please try again in a few minutes.",
+    "CONFLICT",
+  ),
+  ACTION_TYPE_FAILED_VM_STATUS_ILLEGAL: m(
+    "Cannot ${action} ${type} because the VM is in ${vmStatus} status.",
+    "CONFLICT",
+  ),
+  ACTION_TYPE_FAILED_VDS_VM_CLUSTER: m(
+    "Cannot ${action} ${type}. There are no available running Hosts in the Host Cluster.",
+    "CONFLICT",
+  ),
+  ACTION_TYPE_FAILED_TEMPLATE_IS_LOCKED: m(
+    "Cannot ${action} ${type}. Template is locked. Please try again in a few minutes.",
+    "CONFLICT",
+  ),
+  NETWORK_MAC_ADDRESS_IN_USE: m("MAC Address is already in use.", "CONFLICT"),
+  NETWORK_INVALID_MAC_ADDRESS: m(
+    "The specified MAC Address cannot be set.\n-Please check MAC Address validity.",
+    "BAD_PARAMETERS",
+  ),
+  NETWORK_INTERFACE_NAME_ALREADY_IN_USE: m("Network interface name is already in use", "CONFLICT"),
+  ACTION_TYPE_FAILED_VNIC_PROFILE_NOT_EXISTS: m(
+    "Cannot ${action} ${type}. VM network interface profile doesn't exist.",
+    "BAD_PARAMETERS",
+  ),
+  ACTION_TYPE_FAILED_STORAGE_DOMAIN_NOT_EXIST: m(
+    "Cannot ${action} ${type}. Storage Domain doesn't exist.",
+    "BAD_PARAMETERS",
+  ),
+  ACTION_TYPE_FAILED_REQUESTED_DISK_SIZE_IS_TOO_SMALL: m(
+    "Cannot ${action} ${type}. New disk size must be larger than the current disk size.",
+    "BAD_PARAMETERS",
+  ),
+  ACTION_TYPE_FAILED_DISK_IS_ALREADY_ATTACHED: m(
+    "Cannot ${action} ${type}. The disk is already attached to VM ${VmName}.",
+    "CONFLICT",
+  ),
+  VMT_CANNOT_CREATE_TEMPLATE_FROM_DOWN_VM: m(
+    "Cannot ${action} ${type}. VM still running, stop the VM and try again.",
+    "CONFLICT",
+  ),
+  VMT_CANNOT_REMOVE_BLANK_TEMPLATE: m(
+    "Cannot ${action} ${type}. Removing Blank Template is not allowed.",
+    "CONFLICT",
+  ),
+  VMT_CANNOT_REMOVE_DETECTED_DERIVED_VM: m(
+    "Cannot delete Template. Template is being used by the following VMs: ${vmsList}.",
+    "CONFLICT",
+  ),
+  ACTION_TYPE_FAILED_TEMPLATE_DOES_NOT_EXIST: m(
+    "Cannot ${action} ${type}. The relevant Template doesn't exist.",
+    "BAD_PARAMETERS",
+  ),
+  VM_CANNOT_IMPORT_VM_NAME_EXISTS: m(
+    "Import VM failed - VM Name already exists in the Data Center. Please rename the VM in the Data Center first",
+    "CONFLICT",
+  ),
+  VM_CANNOT_IMPORT_VM_EXISTS: m(
+    "Import VM failed - VM ID already exists in the system. Please remove the VM (${VmName}) from the system first",
+    "CONFLICT",
+  ),
+  // logical networks and vNIC profiles (NOT_SUPPORTED in EngineMessage answers 400, like BAD_PARAMETERS)
+  ACTION_TYPE_FAILED_NETWORK_NAME_IN_USE: m(
+    "Cannot ${action} ${type}. The name of the logical network '${NetworkName}' is already used by an existing logical network in the same data-center.\n-Please choose a different name.",
+    "CONFLICT",
+  ),
+  NETWORK_CANNOT_CONTAIN_BOND_NAME: m("Bad network name, network cannot start with 'bond'", "BAD_PARAMETERS"),
+  NETWORK_VLAN_OUT_OF_RANGE: m("VLAN ID must be a number between 0 and 4094.", "BAD_PARAMETERS"),
+  ACTION_TYPE_FAILED_STORAGE_POOL_NOT_EXIST: m("Data Center doesn't exist.", "BAD_PARAMETERS"),
+  NON_VM_NETWORK_CANNOT_SUPPORT_STP: m(
+    "Cannot ${action} ${type}. STP can only be enabled on VM Networks.",
+    "CONFLICT",
+  ),
+  NETWORK_CANNOT_REMOVE_MANAGEMENT_NETWORK: m(
+    "The Management Network ('${NetworkName}') is mandatory and cannot be removed.",
+    "CONSTRAINT_VIOLATION",
+  ),
+  ACTION_TYPE_FAILED_DATA_CENTER_ID_CANNOT_BE_CHANGED: m(
+    "Cannot ${action} ${type}. Change of Data Center ID is not allowed.",
+    "BAD_PARAMETERS",
+  ),
+  ACTION_TYPE_FAILED_NETWORK_IN_ONE_USE: m(
+    "Cannot ${action} ${type}. This logical network is used by ${entities}: ${ACTION_TYPE_FAILED_NETWORK_IN_ONE_USE_ENTITY}\n - Please remove it from this ${entities} and try again.",
+    "CONFLICT",
+  ),
+  ACTION_TYPE_FAILED_NETWORK_IN_MANY_USES: m(
+    "Cannot ${action} ${type}. This logical network is used by ${entities}: (${ACTION_TYPE_FAILED_NETWORK_IN_MANY_USES_LIST_COUNTER}): ${ACTION_TYPE_FAILED_NETWORK_IN_MANY_USES_LIST}\n - Please detach ${entities} using this logical network and try again.",
+    "CONFLICT",
+  ),
+  NETWORK_ALREADY_ATTACHED_TO_CLUSTER: m("Logical Network is already attached to Cluster.", "CONFLICT"),
+  ACTION_TYPE_FAILED_NETWORK_FROM_DIFFERENT_DC: m(
+    "Cannot ${action} ${type}. Network belongs to a different data-center.",
+    "BAD_PARAMETERS",
+  ),
+  ACTION_TYPE_FAILED_MANAGEMENT_NETWORK_REQUIRED: m(
+    "Cannot ${action} ${type}. The management network '${NetworkName}' must be required, please change the network to be required and try again.",
+    "BAD_PARAMETERS",
+  ),
+  ACTION_TYPE_FAILED_VNIC_PROFILE_NAME_IN_USE: m(
+    "Cannot ${action} ${type}. The VM network interface profile's name is already used by an existing profile for the same network.\n-Please choose a different name.",
+    "CONFLICT",
+  ),
+  ACTION_TYPE_FAILED_CANNOT_CHANGE_VNIC_PROFILE_NETWORK: m(
+    "Cannot ${action} ${type}. VM network interface profile's network cannot be changed.",
+    "BAD_PARAMETERS",
+  ),
+  ACTION_TYPE_FAILED_CANNOT_ADD_VNIC_PROFILE_TO_NON_VM_NETWORK: m(
+    "Cannot ${action} ${type}. VM network interface profiles cannot be added to a non-VM network. Please make sure the network is a VM network.",
+    "BAD_PARAMETERS",
+  ),
+  ACTION_TYPE_FAILED_PASSTHROUGH_PROFILE_CONTAINS_NOT_SUPPORTED_PROPERTIES: m(
+    "Cannot ${action} ${type}. 'Port Mirroring,'Qos' and 'Network Filter' are not supported on passthrough profiles.",
+    "BAD_PARAMETERS",
+  ),
+  ACTION_TYPE_FAILED_VNIC_PROFILE_IN_ONE_USE: m(
+    "Cannot ${action} ${type}. This VM network interface profile is used by ${entities}:  ${ENTITIES_USING_VNIC_PROFILE}.\n - Please remove it from this ${entities} and try again.",
+    "CONFLICT",
+  ),
+  ACTION_TYPE_FAILED_VNIC_PROFILE_IN_MANY_USES: m(
+    "Cannot ${action} ${type}. This VM network interface profile is used by ${entities} (${ENTITIES_USING_VNIC_PROFILE_COUNTER}): ${ENTITIES_USING_VNIC_PROFILE}\n - Please detach ${entities} using this profile and try again.",
+    "CONFLICT",
+  ),
 } as const;
 
 export type MessageKey = keyof typeof MSG;
 
 /** VAR__ACTION__* values: what `${action}` reads as. */
-export type Action = "add" | "create" | "edit" | "remove";
+export type Action =
+  | "add"
+  | "create"
+  | "edit"
+  | "remove"
+  | "attach"
+  | "detach"
+  | "activate"
+  | "deactivate"
+  | "start"
+  | "stop"
+  | "run"
+  | "shutdown"
+  | "reboot"
+  | "import"
+  | "maintenance"
+  | "install"
+  | "upgrade"
+  | "check for upgrade"
+  | "restart"
+  | "fence";
 /** VAR__TYPE__* values: what `${type}` reads as. */
-export type TypeName = "Cluster" | "Data Center" | "Host" | "Storage" | "VM" | "Template" | "Network";
+export type TypeName =
+  | "Cluster"
+  | "Data Center"
+  | "Host"
+  | "Storage"
+  | "VM"
+  | "Template"
+  | "Network"
+  | "Gluster Volume"
+  | "Virtual Disk"
+  | "Interface"
+  | "VM network interface profile";
 
 export interface Failure {
   key: MessageKey;

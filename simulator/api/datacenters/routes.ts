@@ -9,11 +9,12 @@ import type { ApiRequest, Area } from "../context";
 import { applyInput, readEntity } from "../common/input";
 import { completeLevel, parseLevel } from "../common/levels";
 import { booleanParam, listWithSearch } from "../common/search";
-import { managementNetwork, type Network } from "../networks/model";
+import { addManagementNetwork, removeNetworksOf } from "../networks/model";
 import { collectionAnswer, createdAnswer, entityAnswer, findByPathId, performedAnswer } from "../respond";
 import { DATA_CENTER, DATA_CENTER_SEARCH, presentDataCenter, type DataCenter } from "./model";
 import { validateAdd, validateRemove, validateUpdate } from "./rules";
 import { clustersOf } from "../clusters/model";
+import { detachAllFrom } from "../storagedomains/lifecycle";
 
 export function getDataCenter(engine: EngineContext, rawId: string): DataCenter {
   return findByPathId<DataCenter>(engine.store, "data_center", rawId);
@@ -72,7 +73,7 @@ function add(engine: EngineContext, req: ApiRequest) {
   validateAdd(engine, dc);
   engine.store.transaction(() => {
     engine.store.insert("data_center", dc);
-    engine.store.insert("network", managementNetwork(crypto.randomUUID(), dc.id));
+    addManagementNetwork(engine.store, dc.id);
   });
   return createdAnswer(DATA_CENTER, present(engine, dc), req.ctx);
 }
@@ -90,14 +91,13 @@ function remove(engine: EngineContext, req: ApiRequest) {
   const dc = getDataCenter(engine, req.params.id);
   validateRemove(engine, dc, booleanParam(req.ctx.query.force));
   engine.store.transaction(() => {
-    for (const n of engine.store.list<Network>("network", (n) => n.data_center?.id === dc.id)) {
-      engine.store.remove("network", n.id);
-    }
+    removeNetworksOf(engine.store, dc.id);
     // Clusters outlive their data center, detached (cluster.storage_pool_id is ON DELETE SET NULL).
     for (const c of clustersOf(engine.store, dc.id)) {
       const { data_center: _dc, management_network: _mn, ...detached } = c;
       engine.store.update("cluster", detached);
     }
+    detachAllFrom(engine, dc.id);
     engine.store.remove("data_center", dc.id);
   });
   return performedAnswer(req.ctx);

@@ -7,6 +7,7 @@ import { nameTaken } from "../common/lookup";
 import { fail, type Action } from "../common/messages";
 import { MANAGEMENT_NETWORK_NAME, type Network } from "../networks/model";
 import { SETUP_IDS } from "../../setup";
+import { validateRemoveStorage } from "../storagedomains/pool";
 import type { DataCenter } from "./model";
 
 const NAME_RE = /^[0-9a-zA-Z_-]+$/;
@@ -80,10 +81,11 @@ export function validateUpdate(engine: EngineContext, old: DataCenter, dc: DataC
 
 /**
  * RemoveStoragePool: an `up` data center cannot go; with force, every host of the data center must be
- * in maintenance. (Storage-domain rules join when storage domains are modelled.)
+ * in maintenance; without force, its storage domains must allow it (storagedomains/pool.ts).
  */
 export function validateRemove(engine: EngineContext, dc: DataCenter, force: boolean): void {
   if (dc.status === "up") throw fail("remove", "Data Center", "ERROR_CANNOT_REMOVE_ACTIVE_STORAGE_POOL");
+  if (!force) validateRemoveStorage(engine, dc.id);
   if (force) {
     const clusterIds = new Set(clustersOf(engine.store, dc.id).map((c) => c.id));
     const hosts = engine.store.list<{ id: string; status?: string; cluster?: { id: string } }>(

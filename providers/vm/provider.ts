@@ -1,0 +1,515 @@
+// The VM provider's implementation, loaded at run time through the runtime (never serialized).
+// A VM is more than one API object (the VM, its NICs, its disk attachments and disks, its run state),
+// so it converges them in one place instead of the single-object core in core/base.ts, with the same
+// rules: check before any request, find-by-name before add (a crashed create is adopted, never
+// duplicated), read returns the inputs the user set, waits bounded by the resource's timeouts.
+
+import type { KindProvider } from "../core/base";
+import { describeResource, isUnknown, validate } from "../core/check";
+import { compact, diffFields, satisfies } from "../core/diff";
+import type { OvirtClient } from "../ovirt/client";
+import { newOperation, type OperationContext } from "../ovirt/context";
+import { diskId } from "../ovirt/disks";
+import { isFault } from "../ovirt/errors";
+import { getLogger } from "../ovirt/log";
+import { clientFor, engineNames } from "../ovirt/registry";
+import { withRetry } from "../ovirt/retry";
+import { vmId as toVmId, type ApiVm, type VmAction, type VmId } from "../ovirt/vms";
+import { waitFor } from "../ovirt/wait";
+import {
+  diskChangeProblems,
+  diskFromApi,
+  diskToApi,
+  GIB,
+  isRunning,
+  nicFromApi,
+  nicToApi,
+  publicCloudInit,
+  secretsDigest,
+  VmArgsSchema,
+  vmFromApi,
+  vmPolicies,
+  vmToApi,
+  type VmArgs,
+  type VmComputed,
+  type VmDisk,
+  type VmNicArgs,
+} from "./model";
+
+type Props = Record<string, unknown>;
+const PROVIDER_KEY = "__provider";
+const DEFAULT_TIMEOUTS = { create: 900, update: 900, delete: 600 };
+/** Fields of the VM object itself (NICs, disks and run state are converged separately). */
+const VM_FIELDS = [
+  "name",
+  "clusterId",
+  "description",
+  "comment",
+  "cpu",
+  "memoryMiB",
+  "guaranteedMemoryMiB",
+  "highAvailability",
+  "osType",
+] as const;
+
+function bag(value: unknown): Props {
+  if (typeof value !== "object" || value === null) return {};
+  const out = { ...(value as Props) };
+  delete out[PROVIDER_KEY];
+  return out;
+}
+
+const who = (args: { name?: unknown }) => describeResource("VM", args.name);
+
+function parse(inputs: unknown): VmArgs {
+  const raw = bag(inputs);
+  const r = validate(VmArgsSchema, raw, who(raw));
+  if (!r.ok) throw new Error(r.failures.map((f) => f.reason).join("; "));
+  return r.value;
+}
+
+function operation(args: Partial<VmArgs>, op: "create" | "update" | "delete" | "read"): OperationContext {
+  const budget = op === "read" ? "update" : op;
+  const s = args.timeouts?.[budget] ?? DEFAULT_TIMEOUTS[budget];
+  return newOperation(`vm-${op}`, s * 1000);
+}
+
+function clientOf(engine: string | undefined, what: string): OvirtClient {
+  if (!engine) throw new Error(`${what}: the stored state names no engine`);
+  return clientFor(engine);
+}
+
+const remaining = (ctx: OperationContext) => Math.max(1000, ctx.deadline - Date.now());
+
+// ---------------------------------------------------------------------------------------------
+// waiting
+
+async function waitVm(
+  c: OvirtClient,
+  ctx: OperationContext,
+  id: VmId,
+  args: { name?: string },
+  awaited: string,
+  done: (vm: ApiVm) => boolean,
+): Promise<ApiVm> {
+  const vm = await waitFor<ApiVm>({
+    what: who(args),
+    awaited,
+    timeoutMs: remaining(ctx),
+    initialDelayMs: 200,
+    maxDelayMs: 5000,
+    onProgress: (line) => getLogger().info(line),
+    poll: async () => {
+      const v = await c.vms.tryGet(ctx, id);
+      if (!v) return { done: false, state: "gone", failed: "the VM was removed" };
+      return { done: done(v), state: `status ${v.status}`, value: v };
+    },
+  });
+  return vm!;
+}
+
+async function waitDisksOk(c: OvirtClient, ctx: OperationContext, id: VmId, args: VmArgs): Promise<void> {
+  await waitFor({
+    what: `${who(args)} disks`,
+    awaited: "status ok",
+    timeoutMs: remaining(ctx),
+    initialDelayMs: 200,
+    maxDelayMs: 5000,
+    onProgress: (line) => getLogger().info(line),
+    poll: async () => {
+      const disks = await liveDisks(c, ctx, id);
+      const bad = disks.filter((d) => d.disk.status !== "ok");
+      const illegal = bad.find((d) => d.disk.status === "illegal");
+      return {
+        done: bad.length === 0,
+        state: bad.map((d) => `${d.disk.alias} ${d.disk.status}`).join(", ") || "all ok",
+        failed: illegal ? `disk ${illegal.disk.alias} is illegal` : undefined,
+      };
+    },
+  });
+}
+
+/** An action that may already be done: a repeated start/stop answers with the engine's conflict. */
+async function act(c: OvirtClient, ctx: OperationContext, id: VmId, name: VmAction): Promise<void> {
+  try {
+    await c.vms.action(ctx, id, name);
+  } catch (err) {
+    const detail = err instanceof Error ? err.message : "";
+    const already =
+      isFault(err, "conflict") &&
+      ((name === "start" && /VM is running/.test(detail)) ||
+        (name !== "start" && /VM is not running/.test(detail)));
+    if (!already) throw err;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// NICs and disks
+
+async function liveDisks(c: OvirtClient, ctx: OperationContext, id: VmId) {
+  const atts = await c.vms.diskAttachments(ctx, id);
+  const out = [];
+  for (const a of atts) {
+    const did = a.disk?.id ?? a.id;
+    if (!did) continue;
+    const disk = await c.disks.tryGet(ctx, diskId(did));
+    if (disk) out.push({ attachment: a, disk });
+  }
+  return out;
+}
+
+async function convergeNics(
+  c: OvirtClient,
+  ctx: OperationContext,
+  id: VmId,
+  wanted: VmNicArgs[] | undefined,
+) {
+  if (wanted === undefined) return;
+  const live = await c.vms.nics(ctx, id);
+  for (const n of wanted) {
+    const found = live.find((l) => l.name === n.name);
+    if (!found) {
+      await c.vms.addNic(ctx, id, nicToApi(n));
+      continue;
+    }
+    const cur = nicFromApi(found);
+    const differs =
+      cur.interface !== n.interface ||
+      cur.vnicProfileId !== n.vnicProfileId ||
+      (n.mac !== undefined && cur.mac?.toLowerCase() !== n.mac.toLowerCase());
+    if (differs) await c.vms.updateNic(ctx, id, found.id!, nicToApi(n));
+  }
+  for (const l of live) {
+    if (!wanted.some((n) => n.name === l.name)) await c.vms.removeNic(ctx, id, l.id!);
+  }
+}
+
+async function convergeDisks(c: OvirtClient, ctx: OperationContext, id: VmId, args: VmArgs): Promise<void> {
+  if (args.disks === undefined) return;
+  const live = await liveDisks(c, ctx, id);
+  for (const d of args.disks) {
+    const found = live.find((l) => l.disk.alias === d.name);
+    if (!found) {
+      await c.vms.addDiskAttachment(ctx, id, diskToApi(d));
+      continue;
+    }
+    const cur = diskFromApi(found.attachment, found.disk);
+    const size = d.sizeGiB * GIB;
+    if (size < (found.disk.provisioned_size ?? 0)) {
+      throw new Error(
+        `${who(args)}: disks "${d.name}".sizeGiB ${d.sizeGiB} is smaller than the disk on the engine ` +
+          `(${Math.ceil((found.disk.provisioned_size ?? 0) / GIB)} GiB): disks can only grow`,
+      );
+    }
+    const body: Parameters<OvirtClient["vms"]["updateDiskAttachment"]>[3] = {};
+    if (size > (found.disk.provisioned_size ?? 0)) body.disk = { provisioned_size: size };
+    if (cur.interface !== d.interface) body.interface = d.interface;
+    if (cur.bootable !== d.bootable) body.bootable = d.bootable;
+    if (Object.keys(body).length > 0)
+      await c.vms.updateDiskAttachment(ctx, id, found.attachment.id ?? found.disk.id!, body);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// the VM
+
+/** Fields of the VM object whose desired value the live (next-run) configuration lacks. */
+function vmChanges(args: VmArgs, live: Partial<VmArgs>, secretsChanged: boolean): Array<keyof VmArgs> {
+  const out: Array<keyof VmArgs> = VM_FIELDS.filter((f) => !satisfies(args[f], live[f]));
+  if (args.cloudInit && (!satisfies(publicCloudInit(args.cloudInit), live.cloudInit) || secretsChanged))
+    out.push("cloudInit");
+  return out;
+}
+
+/**
+ * Makes the VM, its NICs, disks and run state match `args`. `priorDigest` is the stored digest of
+ * the cloud-init secrets (undefined on create: they are sent then).
+ */
+async function converge(
+  c: OvirtClient,
+  ctx: OperationContext,
+  id: VmId,
+  args: VmArgs,
+  priorDigest: string | undefined,
+  creating: boolean,
+): Promise<{ vm: ApiVm; computed: VmComputed }> {
+  let vm = await c.vms.tryGetNextRun(ctx, id);
+  if (!vm) throw new Error(`${who(args)}: VM ${id} no longer exists on engine "${args.engine}"`);
+  if (vm.status === "image_locked")
+    vm = await waitVm(c, ctx, id, args, "status down", (v) => v.status !== "image_locked");
+  const live = vmFromApi(vm);
+  const digest = secretsDigest(id, args.cloudInit);
+  const changes = vmChanges(args, live, creating || digest !== priorDigest);
+  if (changes.includes("clusterId") && isRunning(vm.status) && args.runState === "stopped") {
+    // Stopping was asked for in the same change: shut down first, then move.
+    await act(c, ctx, id, "shutdown");
+    vm = await waitVm(c, ctx, id, args, "status down", (v) => v.status === "down");
+  }
+  if (changes.includes("clusterId") && isRunning(vm.status)) {
+    throw new Error(
+      `${who(args)}: clusterId cannot change while the VM is running (the engine moves only Down VMs ` +
+        `between clusters); set runState "stopped" first, then change clusterId`,
+    );
+  }
+  if (changes.length > 0) await c.vms.updateWith(ctx, id, vmToApi(args, changes));
+  await convergeNics(c, ctx, id, args.nics);
+  await convergeDisks(c, ctx, id, args);
+  if (args.disks?.length) await waitDisksOk(c, ctx, id, args);
+
+  vm = (await c.vms.tryGet(ctx, id))!;
+  if (args.runState === "running") {
+    if (!isRunning(vm.status)) await act(c, ctx, id, "start");
+    if (vm.status !== "up") vm = await waitVm(c, ctx, id, args, "status up", (v) => v.status === "up");
+    if (vm.next_run_configuration_exists && args.rebootForChanges) {
+      getLogger().info(`${who(args)}: rebooting to apply the pending configuration (rebootForChanges)`);
+      await act(c, ctx, id, "reboot");
+      vm = await waitVm(
+        c,
+        ctx,
+        id,
+        args,
+        "status up with the new configuration",
+        (v) => v.status === "up" && !v.next_run_configuration_exists,
+      );
+    }
+  } else if (isRunning(vm.status)) {
+    await act(c, ctx, id, "shutdown");
+    vm = await waitVm(c, ctx, id, args, "status down", (v) => v.status === "down");
+  }
+  return { vm, computed: await computed(c, ctx, id, vm, args) };
+}
+
+async function computed(
+  c: OvirtClient,
+  ctx: OperationContext,
+  id: VmId,
+  vm: ApiVm,
+  args: Partial<VmArgs>,
+): Promise<VmComputed> {
+  const nics = await c.vms.nics(ctx, id);
+  const disks = await liveDisks(c, ctx, id);
+  return {
+    status: vm.status,
+    hostId: vm.host?.id,
+    pendingReboot: !!vm.next_run_configuration_exists,
+    macAddresses: Object.fromEntries(nics.map((n) => [n.name ?? "", n.mac?.address ?? ""])),
+    diskIds: Object.fromEntries(disks.map((d) => [d.disk.alias ?? "", d.disk.id ?? ""])),
+    cloudInitSecretsDigest: secretsDigest(id, args.cloudInit),
+  };
+}
+
+function outputs(args: VmArgs, comp: VmComputed, digest?: string): Props {
+  return compact({
+    ...args,
+    cloudInit: publicCloudInit(args.cloudInit),
+    ...comp,
+    cloudInitSecretsDigest: digest ?? comp.cloudInitSecretsDigest,
+  });
+}
+
+/** Keeps only what `shape` sets for each named item, with live values (no refresh noise). */
+function projectNamed<T extends { name: string }>(prior: T[] | undefined, live: T[]): T[] | undefined {
+  if (prior === undefined) return undefined;
+  return live.map((l) => {
+    const p = prior.find((x) => x.name === l.name);
+    if (!p) return l;
+    const out: Record<string, unknown> = {};
+    for (const k of Object.keys(p))
+      out[k] = (l as Record<string, unknown>)[k] ?? (p as Record<string, unknown>)[k];
+    return out as T;
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+
+export const vmProvider: KindProvider = {
+  async check(olds, news) {
+    const inputs = bag(news);
+    const label = who(inputs);
+    const r = validate(VmArgsSchema, inputs, label);
+    const failures = r.ok ? [] : [...r.failures];
+    const known = engineNames();
+    const engine = inputs.engine;
+    if (known && typeof engine === "string" && !isUnknown(engine) && !known.includes(engine)) {
+      failures.push({
+        property: "engine",
+        reason: `${label}: engine "${engine}" is not in ovirt-lab:engines (have: ${known.join(", ") || "none"})`,
+      });
+    }
+    if (r.ok) {
+      const prior = bag(olds).disks as VmDisk[] | undefined;
+      if (!isUnknown(prior) && !isUnknown(r.value.disks)) {
+        for (const p of diskChangeProblems(prior, r.value.disks))
+          failures.push({ property: p.property, reason: `${label}: ${p.reason}` });
+      }
+    }
+    if (failures.length) return { inputs, failures };
+    return { inputs: r.ok ? compact(r.value as Props) : inputs };
+  },
+
+  async diff(id, olds, news) {
+    const prior = bag(olds);
+    const desired = bag(news);
+    const { cloudInit: _c, ...policies } = vmPolicies;
+    const { changed, replaces } = diffFields(policies, prior, desired);
+    const wantInit = desired.cloudInit as VmArgs["cloudInit"];
+    if (wantInit !== undefined) {
+      const secretsMoved =
+        !isUnknown(wantInit) &&
+        secretsDigest(id, wantInit) !== (prior.cloudInitSecretsDigest as string | undefined);
+      if (isUnknown(wantInit) || !satisfies(publicCloudInit(wantInit), prior.cloudInit) || secretsMoved)
+        changed.push("cloudInit");
+    }
+    const sameName = !isUnknown(desired.name) && desired.name === prior.name;
+    const sameEngine = !isUnknown(desired.engine) && desired.engine === prior.engine;
+    return {
+      changes: changed.length > 0,
+      replaces,
+      deleteBeforeReplace: replaces.length > 0 && sameName && sameEngine,
+    };
+  },
+
+  async create(inputs) {
+    const args = parse(inputs);
+    const c = clientOf(args.engine, who(args));
+    const ctx = operation(args, "create");
+    const vm = await withRetry(
+      async (attempt) => {
+        const found = await c.vms.findByName(ctx, args.name);
+        if (found)
+          return adopt(
+            c,
+            ctx,
+            args,
+            found,
+            attempt === 0 ? "found by name" : "made by an interrupted attempt",
+          );
+        try {
+          return await c.vms.add(ctx, {
+            ...vmToApi(args, Object.keys(vmPolicies) as Array<keyof VmArgs>),
+            template: { name: args.template },
+          });
+        } catch (err) {
+          if (isFault(err, "conflict")) {
+            const raced = await c.vms.findByName(ctx, args.name);
+            if (raced) return adopt(c, ctx, args, raced, "created concurrently");
+          }
+          throw err;
+        }
+      },
+      {
+        idempotent: true,
+        deadline: ctx.deadline,
+        onRetry: (err, n, delay) =>
+          getLogger().info(`${who(args)}: ${err.message}; retry ${n} in ${(delay / 1000).toFixed(1)}s`),
+      },
+    );
+    if (!vm.id) throw new Error(`${who(args)}: the engine's answer has no id`);
+    const id = toVmId(vm.id);
+    const { computed: comp } = await converge(c, ctx, id, args, undefined, true);
+    return { id: vm.id, outs: outputs(args, comp) };
+  },
+
+  async read(id, props) {
+    const prior = bag(props) as Partial<VmArgs> & Props;
+    const c = clientOf(prior.engine, who(prior));
+    const ctx = operation(prior, "read");
+    const vmid = toVmId(id);
+    // The configuration the VM runs with next: a pending next-run change is not drift.
+    const vm = await c.vms.tryGetNextRun(ctx, vmid);
+    if (!vm) return { id: "" };
+    const live = vmFromApi(vm);
+    const inputs: Props = {};
+    for (const [k, v] of Object.entries(prior)) {
+      if (!(k in vmPolicies)) continue;
+      inputs[k] = v;
+    }
+    for (const f of [...VM_FIELDS, "runState"] as const) {
+      if (prior[f] !== undefined && live[f] !== undefined) inputs[f] = live[f];
+    }
+    if (prior.cloudInit !== undefined && live.cloudInit) {
+      const p = prior.cloudInit as Record<string, unknown>;
+      const l = live.cloudInit as Record<string, unknown>;
+      inputs.cloudInit = Object.fromEntries(Object.keys(p).map((k) => [k, l[k] ?? p[k]]));
+    }
+    const nics = (await c.vms.nics(ctx, vmid)).map(nicFromApi);
+    const disks = (await liveDisks(c, ctx, vmid)).map((d) => diskFromApi(d.attachment, d.disk));
+    inputs.nics = projectNamed(prior.nics, nics);
+    inputs.disks = projectNamed(prior.disks, disks);
+    const comp = await computed(c, ctx, vmid, vm, {});
+    const clean = compact(inputs);
+    return {
+      id,
+      props: compact({ ...clean, ...comp, cloudInitSecretsDigest: prior.cloudInitSecretsDigest }),
+      inputs: clean,
+    };
+  },
+
+  async update(id, olds, news) {
+    const args = parse(news);
+    const c = clientOf(args.engine, who(args));
+    const ctx = operation(args, "update");
+    const vmid = toVmId(id);
+    if (!(await c.vms.tryGet(ctx, vmid))) {
+      throw new Error(
+        `${who(args)}: VM ${id} no longer exists on engine "${args.engine}" (removed outside Pulumi?); ` +
+          `run \`pulumi refresh\` to forget it, then \`pulumi up\` to make it again`,
+      );
+    }
+    const priorDigest = bag(olds).cloudInitSecretsDigest as string | undefined;
+    const { computed: comp } = await converge(c, ctx, vmid, args, priorDigest, false);
+    if (comp.pendingReboot)
+      getLogger().info(`${who(args)}: configuration changes wait for the next reboot (pendingReboot)`);
+    return { outs: outputs(args, comp) };
+  },
+
+  async delete(id, props) {
+    const prior = bag(props) as Partial<VmArgs>;
+    const c = clientOf(prior.engine, who(prior));
+    const ctx = operation(prior, "delete");
+    const vmid = toVmId(id);
+    const vm = await c.vms.tryGet(ctx, vmid);
+    if (!vm) {
+      getLogger().info(`${who(prior)}: VM ${id} was already gone`);
+      return;
+    }
+    if (vm.status === "image_locked")
+      await waitVm(c, ctx, vmid, prior, "status down", (v) => v.status !== "image_locked");
+    if (isRunning(vm.status)) {
+      await act(c, ctx, vmid, "stop");
+      await waitVm(c, ctx, vmid, prior, "status down", (v) => v.status === "down");
+    }
+    await c.vms.remove(ctx, vmid);
+    await waitFor({
+      what: who(prior),
+      awaited: "removal",
+      timeoutMs: remaining(ctx),
+      initialDelayMs: 200,
+      poll: async () => {
+        const v = await c.vms.tryGet(ctx, vmid);
+        return { done: !v, state: v ? `status ${v.status}` : "gone" };
+      },
+    });
+  },
+};
+
+/** Takes over an existing VM with the wanted name (unless it was made from another template). */
+async function adopt(
+  c: OvirtClient,
+  ctx: OperationContext,
+  args: VmArgs,
+  vm: ApiVm,
+  how: string,
+): Promise<ApiVm> {
+  if (vm.template?.id) {
+    const t = await c.templates.tryGet(ctx, vm.template.id as never);
+    if (t?.name && t.name !== args.template) {
+      throw new Error(
+        `${who(args)}: engine "${args.engine}" already has a VM with this name (id ${vm.id}) made from template ` +
+          `"${t.name}", not "${args.template}". It is not adopted: rename this resource or remove the existing VM.`,
+      );
+    }
+  }
+  getLogger().info(`${who(args)}: adopting the existing VM ${vm.id} on engine "${args.engine}" (${how})`);
+  return vm;
+}
