@@ -3,11 +3,12 @@ SHELL := bash
 .DEFAULT_GOAL := help
 NPM_STAMP := node_modules/.package-lock.json
 
-.PHONY: help setup deps toolchain sdk build demo test lint clean
+.PHONY: help setup deps toolchain sdk build demo test bench lint clean
 
 help:
 	@echo "make demo   - build what is missing, start the embedded 4.4 engine, pulumi up the lab stack"
 	@echo "make test   - build what is missing and run the whole test suite"
+	@echo "make bench  - build what is missing and run the benchmarks (bench/results/latest.json, docs/benchmarks.md)"
 	@echo "make lint   - typecheck, eslint and prettier"
 
 # npm ci only when the lockfile changed since the last install.
@@ -34,6 +35,9 @@ demo: setup
 
 test: setup
 	bash testbed/run-tests.sh $(JEST_ARGS)
+
+bench: setup
+	node dist/bench/run.js
 
 lint: deps
 	npm run -s typecheck && npx eslint . && npx prettier --check .

@@ -1,14 +1,17 @@
 // The lab stack: validate the whole config first (nothing is declared on bad input), then build it.
 import * as pulumi from "@pulumi/pulumi";
 import { Lab } from "./components/lab";
-import { loadStackConfig } from "./config/load";
+import { loadStackConfig, withEnvOverrides } from "./config/load";
 import { ConfigError } from "./config/validate";
 
 function load() {
   const config = new pulumi.Config("ovirt-lab");
   try {
+    // OVIRT_LAB_GLUSTER_MANAGE_VOLUMES=true|false overrides lab.gluster.manageVolumes (the demo's switch).
+    const { lab, notes } = withEnvOverrides(config.getObject("lab"), process.env);
+    for (const note of notes) void pulumi.log.info(note);
     return loadStackConfig({
-      lab: config.getObject("lab"),
+      lab,
       engines: config.getObject("engines"),
       secrets: config.getObject("secrets"),
     });
@@ -18,8 +21,11 @@ function load() {
   }
 }
 
-const { lab } = load();
-const built = new Lab("lab", lab);
+const { lab, secrets } = load();
+const built = new Lab("lab", lab, secrets);
 
 export const dataCenterId = built.dataCenter.id;
 export const clusterIds = built.clusterIds();
+export const hostIds = built.hostIds();
+export const storageDomainIds = built.storageDomainIds();
+export const vmIds = built.vmIds();

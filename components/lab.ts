@@ -1,11 +1,20 @@
-// The lab: one data center on one engine and its clusters. Later issues add hosts, storage,
-// networks and VM fleets as further components under it.
+// The lab: one data center on one engine, its clusters, networks and vNIC profiles, and under it
+// the components that hold the rest: a ClusterHosts per cluster with hosts (cluster-hosts.ts), the
+// Storage (Gluster volumes and storage domains, storage.ts) and the VmFleet (vm-fleet.ts). A
+// component is only declared when it has something in it.
 import * as pulumi from "@pulumi/pulumi";
 import type { LabSpec } from "../config/schema";
+import type { SecretsSpec } from "../config/secrets";
 import { Cluster } from "../providers/cluster/resource";
 import { DataCenter } from "../providers/datacenter/resource";
 import { Network } from "../providers/network/resource";
+import type { Host } from "../providers/host/resource";
 import { VnicProfile } from "../providers/vnicprofile/resource";
+import { ClusterHosts } from "./cluster-hosts";
+import { Storage } from "./storage";
+import { VmFleet } from "./vm-fleet";
+
+const NO_SECRETS: SecretsSpec = { hosts: {}, vms: {}, gluster: {} };
 
 export class Lab extends pulumi.ComponentResource {
   readonly dataCenter: DataCenter;
@@ -13,8 +22,19 @@ export class Lab extends pulumi.ComponentResource {
   readonly networks: Record<string, Network> = {};
   /** vNIC profiles by network name (each lab network gets one profile of its own name). */
   readonly profiles: Record<string, VnicProfile> = {};
+  /** ClusterHosts components by cluster name (clusters with hosts only). */
+  readonly clusterHosts: Record<string, ClusterHosts> = {};
+  /** Every host by name. */
+  readonly hosts: Record<string, Host> = {};
+  readonly storage?: Storage;
+  readonly fleet?: VmFleet;
 
-  constructor(name: string, spec: LabSpec, opts?: pulumi.ComponentResourceOptions) {
+  constructor(
+    name: string,
+    spec: LabSpec,
+    secrets: SecretsSpec = NO_SECRETS,
+    opts?: pulumi.ComponentResourceOptions,
+  ) {
     super("ovirt-lab:index:Lab", name, {}, opts);
     const dc = spec.dataCenter;
     this.dataCenter = new DataCenter(
@@ -49,6 +69,43 @@ export class Lab extends pulumi.ComponentResource {
       );
     }
     this.declareNetworks(spec);
+    for (const c of spec.clusters) {
+      const hosts = spec.hosts.filter((h) => h.cluster === c.name);
+      if (!hosts.length) continue;
+      const group = new ClusterHosts(
+        c.name,
+        { engine: spec.engine, cluster: this.clusters[c.name], hosts, secrets: secrets.hosts },
+        { parent: this },
+      );
+      this.clusterHosts[c.name] = group;
+      Object.assign(this.hosts, group.hosts);
+    }
+    if (spec.storageDomains.length || (spec.gluster.manageVolumes && spec.gluster.volumes.length)) {
+      this.storage = new Storage(
+        "storage",
+        { spec, secrets: secrets.gluster, dataCenter: this.dataCenter, hosts: this.hosts },
+        { parent: this },
+      );
+    }
+    if (spec.vms.length || spec.vmGroups.length) {
+      this.fleet = new VmFleet(
+        "fleet",
+        {
+          engine: spec.engine,
+          vms: spec.vms,
+          vmGroups: spec.vmGroups,
+          secrets: secrets.vms,
+          clusters: this.clusters,
+          profiles: this.profiles,
+          storageDomains: this.storage?.domains ?? {},
+          dataDomains: this.storage?.dataDomains ?? [],
+          hostsByCluster: Object.fromEntries(
+            Object.entries(this.clusterHosts).map(([c, g]) => [c, Object.values(g.hosts)]),
+          ),
+        },
+        { parent: this },
+      );
+    }
     this.registerOutputs({ dataCenterId: this.dataCenter.id });
   }
 
@@ -97,7 +154,24 @@ export class Lab extends pulumi.ComponentResource {
 
   /** Cluster ids by name, for stack outputs. */
   clusterIds(): pulumi.Output<Record<string, string>> {
-    const entries = Object.entries(this.clusters).map(([name, c]) => c.id.apply((id) => [name, id] as const));
-    return pulumi.all(entries).apply((pairs) => Object.fromEntries(pairs));
+    return idsByName(this.clusters);
   }
+
+  /** The ids of hosts, storage domains and VMs by name, for stack outputs. */
+  hostIds(): pulumi.Output<Record<string, string>> {
+    return idsByName(this.hosts);
+  }
+
+  storageDomainIds(): pulumi.Output<Record<string, string>> {
+    return idsByName(this.storage?.domains ?? {});
+  }
+
+  vmIds(): pulumi.Output<Record<string, string>> {
+    return idsByName(this.fleet?.vms ?? {});
+  }
+}
+
+function idsByName(resources: Record<string, pulumi.CustomResource>): pulumi.Output<Record<string, string>> {
+  const entries = Object.entries(resources).map(([name, r]) => r.id.apply((id) => [name, id] as const));
+  return pulumi.all(entries).apply((pairs) => Object.fromEntries(pairs));
 }

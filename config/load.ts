@@ -53,6 +53,51 @@ export function loadStackConfig(raw: { lab: unknown; engines: unknown; secrets?:
   for (const name of Object.keys(secrets.vms)) {
     if (!vmNames.has(name)) problems.push(`secrets.vms.${name}: no VM or VM group named "${name}" in lab`);
   }
+  const g = lab.gluster;
+  if (g.manageVolumes && g.volumes.length > 0) {
+    if (!g.ssh.privateKeyPath && !secrets.gluster.sshPrivateKey && !secrets.gluster.sshPassword) {
+      problems.push(
+        "lab.gluster.ssh.privateKeyPath: the stack manages Gluster volumes but has no way to log in to the " +
+          "servers (set privateKeyPath, or the secret secrets.gluster.sshPrivateKey or sshPassword, or " +
+          "manageVolumes: false when the volumes exist already)",
+      );
+    }
+    const unchecked = g.servers.filter((s) => !s.hostKeyFingerprint).map((s) => s.name);
+    if (!g.ssh.knownHostsFile && unchecked.length) {
+      problems.push(
+        `lab.gluster.ssh.knownHostsFile: missing, and servers ${unchecked.join(", ")} have no ` +
+          "hostKeyFingerprint (host keys are always checked)",
+      );
+    }
+  }
   if (problems.length) throw new ConfigError(problems);
   return { lab, secrets, engineNames };
+}
+
+/** The environment variable that overrides `lab.gluster.manageVolumes` (the demo sets it). */
+export const MANAGE_VOLUMES_ENV = "OVIRT_LAB_GLUSTER_MANAGE_VOLUMES";
+
+/**
+ * The raw `ovirt-lab:lab` with the overrides the environment asks for, applied before validation:
+ * OVIRT_LAB_GLUSTER_MANAGE_VOLUMES=true|false replaces `gluster.manageVolumes` for one run without
+ * editing the stack file (the demo uses it). Returns notes telling the user what was overridden.
+ */
+export function withEnvOverrides(
+  lab: unknown,
+  env: Record<string, string | undefined>,
+): { lab: unknown; notes: string[] } {
+  const value = env[MANAGE_VOLUMES_ENV];
+  if (value === undefined || value === "") return { lab, notes: [] };
+  if (value !== "true" && value !== "false") {
+    throw new ConfigError([
+      `${MANAGE_VOLUMES_ENV}: must be "true" or "false" (got ${JSON.stringify(value)})`,
+    ]);
+  }
+  if (typeof lab !== "object" || lab === null) return { lab, notes: [] };
+  const raw = lab as { gluster?: unknown };
+  const gluster = typeof raw.gluster === "object" && raw.gluster !== null ? raw.gluster : {};
+  return {
+    lab: { ...raw, gluster: { ...gluster, manageVolumes: value === "true" } },
+    notes: [`${MANAGE_VOLUMES_ENV}=${value}: lab.gluster.manageVolumes is ${value} for this run`],
+  };
 }

@@ -59,7 +59,8 @@ export const ClusterSpec = z
 
 export const PowerManagementSpec = z
   .object({
-    type: z.enum(["ipmilan", "ilo", "ilo4", "idrac7", "drac7", "apc_snmp", "rsa"]),
+    // Fence agent types the engine knows (a subset of providers/host PM_TYPES).
+    type: z.enum(["ipmilan", "ilo", "ilo2", "ilo3", "ilo4", "drac5", "drac7", "apc", "apc_snmp", "rsa"]),
     address: hostAddress,
     username: z.string().min(1),
     /** The password is a secret: `ovirt-lab:secrets.hosts.<host>.powerManagementPassword`. */
@@ -106,6 +107,26 @@ export const GlusterServerSpec = z
     address: hostAddress,
     sshPort: z.number().int().min(1).max(65535).default(22),
     sshUser: z.string().min(1).default("root"),
+    hostKeyFingerprint: z
+      .string()
+      .regex(/^SHA256:[A-Za-z0-9+/]{43}$/, 'is not a fingerprint like "SHA256:<43 base64 characters>"')
+      .optional()
+      .describe("The server's SSH host key; without it gluster.ssh.knownHostsFile is consulted."),
+  })
+  .strict();
+
+const absolutePath = z.string().regex(/^\/[^\s]*$/, "is not an absolute path");
+
+export const GlusterSshSpec = z
+  .object({
+    privateKeyPath: absolutePath
+      .optional()
+      .describe(
+        "A private key file on the machine that runs Pulumi (or the secret secrets.gluster.sshPrivateKey).",
+      ),
+    knownHostsFile: absolutePath
+      .optional()
+      .describe("known_hosts with the servers' host keys (host keys are always checked)."),
   })
   .strict();
 
@@ -266,9 +287,19 @@ export const LabSpec = z
       .object({
         servers: z.array(GlusterServerSpec).default([]),
         volumes: z.array(GlusterVolumeSpec).default([]),
+        manageVolumes: z
+          .boolean()
+          .default(true)
+          .describe(
+            "true: the stack makes the volumes on the servers over SSH (gluster CLI). false: they already " +
+              "exist there and only the storage domains on them are declared.",
+          ),
+        ssh: GlusterSshSpec.default({}).describe(
+          "How the stack reaches the servers when it manages volumes.",
+        ),
       })
       .strict()
-      .default({ servers: [], volumes: [] }),
+      .default({ servers: [], volumes: [], manageVolumes: true, ssh: {} }),
     storageDomains: z.array(StorageDomainSpec).default([]),
     vms: z.array(VmSpec).default([]),
     vmGroups: z.array(VmGroupSpec).default([]),
@@ -347,12 +378,44 @@ export const LabSpec = z
           message: `${vm.guaranteedMemory} bytes is more than the VM's memory (${vm.memory} bytes)`,
         });
       }
+      // The engine takes memory in MiB (at least 256) and disks in whole GiB: sizes round up.
+      if (vm.memory < 256 * 2 ** 20) {
+        ctx.addIssue({
+          code: "custom",
+          path: [...path, "memory"],
+          input: vm.memory,
+          message: "is less than 256MiB (in bytes), the engine's minimum",
+        });
+      }
+      vm.disks.forEach((d, j) => {
+        if (d.size < 2 ** 30) {
+          ctx.addIssue({
+            code: "custom",
+            path: [...path, "disks", j, "size"],
+            input: d.size,
+            message: "is less than 1GiB (in bytes), the smallest disk",
+          });
+        }
+      });
       if (vm.disks.filter((d) => d.bootable).length > 1) {
         ctx.addIssue({ code: "custom", path: [...path, "disks"], message: "more than one bootable disk" });
       }
     };
     lab.vms.forEach((vm, i) => checkVm(vm, ["vms", i]));
-    lab.vmGroups.forEach((g, i) => checkVm({ ...g }, ["vmGroups", i]));
+    lab.vmGroups.forEach((g, i) => {
+      checkVm({ ...g }, ["vmGroups", i]);
+      g.nics.forEach((n, j) => {
+        if (n.mac !== undefined) {
+          ctx.addIssue({
+            code: "custom",
+            path: ["vmGroups", i, "nics", j, "mac"],
+            input: n.mac,
+            message:
+              "a group's copies cannot share one MAC address (leave it out: the engine allocates them)",
+          });
+        }
+      });
+    });
   });
 
 export type LabSpec = z.infer<typeof LabSpec>;
@@ -364,3 +427,4 @@ export type StorageDomainSpec = z.infer<typeof StorageDomainSpec>;
 export type GlusterVolumeSpec = z.infer<typeof GlusterVolumeSpec>;
 export type VmSpec = z.infer<typeof VmSpec>;
 export type VmGroupSpec = z.infer<typeof VmGroupSpec>;
+export type GlusterServerSpec = z.infer<typeof GlusterServerSpec>;

@@ -19,6 +19,11 @@ export const SecretsSpec = z
         z.object({ rootPassword: secret.optional(), customScript: secret.optional() }).strict(),
       )
       .default({}),
+    gluster: z
+      .object({ sshPrivateKey: secret.optional(), sshPassword: secret.optional() })
+      .strict()
+      .default({})
+      .describe("How the stack logs in to the Gluster servers (or lab.gluster.ssh.privateKeyPath)."),
   })
   .strict();
 

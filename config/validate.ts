@@ -15,9 +15,20 @@ export function formatPath(root: string, path: ReadonlyArray<PropertyKey>): stri
   );
 }
 
+const SECRET_KEY = /password|secret|token|key|script/i;
+
+/** A copy of `value` with every secret-named key's value hidden (objects are echoed whole). */
+function redact(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(redact);
+  if (typeof value !== "object" || value === null) return value;
+  return Object.fromEntries(
+    Object.entries(value).map(([k, v]) => [k, SECRET_KEY.test(k) ? "(hidden)" : redact(v)]),
+  );
+}
+
 function describeValue(value: unknown): string {
   if (value === undefined) return "nothing";
-  const text = JSON.stringify(value);
+  const text = JSON.stringify(redact(value));
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 
@@ -29,7 +40,8 @@ export function parseOrThrow<S extends z.ZodType>(schema: S, value: unknown, roo
     const where = formatPath(root, issue.path);
     const last = issue.path[issue.path.length - 1];
     // Never echo what may be a secret back into a log.
-    const secret = typeof last === "string" && /password|secret|token|key/i.test(last);
+    // Everything under ovirt-lab:secrets is secret, whatever its key.
+    const secret = root === "secrets" || (typeof last === "string" && SECRET_KEY.test(last));
     const got = !("input" in issue)
       ? ""
       : secret

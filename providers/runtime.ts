@@ -8,6 +8,7 @@ import { dataCenterProvider } from "./datacenter/provider";
 import { glusterVolumeProvider } from "./glustervolume/provider";
 import { hostProvider } from "./host/provider";
 import { networkProvider } from "./network/provider";
+import { isoImageProvider } from "./isoimage/provider";
 import { installExitHook, setEngines } from "./ovirt/registry";
 import { storageDomainProvider } from "./storagedomain/provider";
 import { vmProvider } from "./vm/provider";
@@ -22,6 +23,7 @@ const providers: Readonly<Record<string, KindProvider>> = {
   storagedomain: storageDomainProvider,
   vm: vmProvider,
   glustervolume: glusterVolumeProvider,
+  isoimage: isoImageProvider,
 };
 
 export function provider(kind: string): KindProvider {

@@ -3,7 +3,7 @@ import { FaultSpecError, parseFaultSpec } from "./http/fault-injection";
 import { ENGINE_VERSIONS, type EngineVersion } from "./personality";
 import type { EngineOptions } from "./engine";
 
-export const USAGE = `usage: npm run engine -- --engine-version <4.3|4.4> --port <N> --state <dir> --admin-password <pw> [--time-scale X] [--hostname H] [--faults SPEC]
+export const USAGE = `usage: npm run engine -- --engine-version <4.3|4.4> --port <N> --state <dir> --admin-password <pw> [--time-scale X] [--hostname H] [--faults SPEC] [--seed FILE]
 
   --engine-version  which engine to be: 4.3 or 4.4
   --port            TCP port on 127.0.0.1 (0 picks a free one)
@@ -14,7 +14,9 @@ export const USAGE = `usage: npm run engine -- --engine-version <4.3|4.4> --port
   --data-plane      shared storage and hosts directory (default <state>/dataplane); engines given
                     the same directory see the same storage domains and machines
   --faults          inject faults, e.g. locked=0.2,5xx=0.05,latency=200ms±50ms,drop=0.01,seed=42
-                    (simulator/README.md "Fault injection"; default off)`;
+                    (simulator/README.md "Fault injection"; default off)
+  --seed            load a lab description (simulator/seeds/*.yaml) into a fresh state; refused on
+                    a state that is not empty, a no-op when the same seed was applied already`;
 
 export class UsageError extends Error {}
 
@@ -27,6 +29,7 @@ const FLAGS = [
   "hostname",
   "data-plane",
   "faults",
+  "seed",
 ] as const;
 type Flag = (typeof FLAGS)[number];
 
@@ -80,6 +83,7 @@ export function parseArgs(argv: readonly string[]): EngineOptions {
   const dataPlane = a["data-plane"];
   if (dataPlane !== undefined && dataPlane.trim() === "")
     throw new UsageError("--data-plane must not be empty");
+  if (a.seed !== undefined && a.seed.trim() === "") throw new UsageError("--seed must not be empty");
   const faults = a.faults;
   if (faults !== undefined) {
     try {
@@ -98,5 +102,6 @@ export function parseArgs(argv: readonly string[]): EngineOptions {
     hostname,
     dataPlane,
     faults,
+    seed: a.seed,
   };
 }

@@ -12,12 +12,17 @@ import { mountApi } from "./api/mount";
 import { networkRoutes } from "./api/networks/routes";
 import { rootRoutes } from "./api/root/routes";
 import { diskRoutes } from "./api/disks/routes";
+import { registerImageDataRoutes } from "./api/imagetransfers/data";
+import { cdromRoutes } from "./api/imagetransfers/cdroms";
+import { isoFileRoutes } from "./api/imagetransfers/isofiles";
+import { imageTransferRoutes } from "./api/imagetransfers/routes";
 import { templateRoutes } from "./api/templates/routes";
 import { vmRoutes } from "./api/vms/routes";
 import { vnicProfileRoutes } from "./api/vnicprofiles/routes";
 import { storageConnectionRoutes } from "./api/storageconnections/routes";
 import { storageDomainRoutes } from "./api/storagedomains/routes";
 import { glusterVolumeRoutes } from "./api/glustervolumes/routes";
+import { applySeed, type SeedResult } from "./seeds/apply";
 import type { EngineContext } from "./context";
 import { FaultInjector } from "./http/fault-injection";
 import { RequestLog } from "./http/request-log";
@@ -46,6 +51,8 @@ export interface EngineOptions {
   dataPlane?: string;
   /** Fault injection spec (`http/fault-injection.ts`), e.g. `locked=0.2,seed=42`; off when absent. */
   faults?: string;
+  /** A seed file (seeds/*.yaml) loaded into a fresh state before the engine listens (seeds/apply.ts). */
+  seed?: string;
 }
 
 export interface RunningEngine {
@@ -57,6 +64,8 @@ export interface RunningEngine {
   stateDir: string;
   /** Fault injection, switchable at run time (also over HTTPS at /ovirt-lab/faults). */
   faults: FaultInjector;
+  /** What `seed` did: applied now, or found already applied. */
+  seed?: SeedResult;
   close(): Promise<void>;
 }
 
@@ -72,6 +81,9 @@ const AREAS = [
   glusterVolumeRoutes,
   vmRoutes,
   diskRoutes,
+  imageTransferRoutes,
+  isoFileRoutes,
+  cdromRoutes,
   templateRoutes,
   hostRoutes,
   clusterUpgradeRoutes,
@@ -104,6 +116,8 @@ export async function launchEngine(opts: EngineOptions): Promise<RunningEngine> 
     registerServiceRoutes(app, tls.caPem);
     registerSsoRoutes(app, engine);
     mountApi(app, engine, AREAS);
+    const seed = opts.seed === undefined ? undefined : applySeed(engine, db, AREAS, opts.seed);
+    registerImageDataRoutes(app, engine);
     const faults = new FaultInjector(opts.faults);
     faults.install(app, engine);
     await app.listen({ host: "127.0.0.1", port: opts.port });
@@ -118,6 +132,7 @@ export async function launchEngine(opts: EngineOptions): Promise<RunningEngine> 
       fullVersion: personality.fullVersion,
       stateDir,
       faults,
+      seed,
       close: async () => {
         if (closed) return;
         closed = true;

@@ -24,6 +24,12 @@ async function main(argv: string[]): Promise<number> {
     process.once("SIGINT", () => resolve());
   });
   const engine = await launchEngine(opts);
+  if (engine.seed) {
+    const r = engine.seed.record;
+    process.stderr.write(
+      `seed '${r.name}' ${engine.seed.applied ? "applied" : `already applied ${new Date(r.applied_at).toISOString()}, nothing done`}\n`,
+    );
+  }
   process.stdout.write(
     `ovirt-lab embedded engine ${engine.fullVersion} listening\n` +
       `API URL: ${engine.url}\n` +

@@ -72,9 +72,31 @@ export class Scheduler {
     this.armed.set(id, timer);
   }
 
+  /**
+   * Fires, in order, every persisted timer already due, and those the fired ones make due, until none
+   * is left. The seeder (seeds/apply.ts) runs the engine's state machines this way at time scale 0,
+   * on a scheduler that is never started.
+   */
+  drain(): number {
+    const next = this.db.prepare(
+      "SELECT id, handler, payload FROM timers WHERE due_at <= ? ORDER BY due_at, id LIMIT 1",
+    );
+    let fired = 0;
+    for (;;) {
+      const row = next.get(this.now()) as { id: number; handler: string; payload: string } | undefined;
+      if (!row) return fired;
+      this.run(row.id, row.handler, JSON.parse(row.payload));
+      fired++;
+    }
+  }
+
   private fire(id: number, handler: string, payload: unknown): void {
     this.armed.delete(id);
     if (!this.running) return;
+    this.run(id, handler, payload);
+  }
+
+  private run(id: number, handler: string, payload: unknown): void {
     const fn = this.handlers.get(handler);
     const remove = () => this.db.prepare("DELETE FROM timers WHERE id = ?").run(id);
     try {

@@ -21,6 +21,8 @@ export interface StartEngineOptions {
   dataPlane?: string;
   /** `--faults`: a fault injection spec (simulator/http/fault-injection.ts). */
   faults?: string;
+  /** `--seed`: a lab description loaded into a fresh state (simulator/seeds/). */
+  seed?: string;
 }
 
 export type LoggedRequest = RequestLogEntry;
@@ -120,6 +122,7 @@ export async function startEngine(opts: StartEngineOptions): Promise<EngineProce
     String(opts.timeScale ?? 1),
     ...(opts.dataPlane !== undefined ? ["--data-plane", opts.dataPlane] : []),
     ...(opts.faults !== undefined ? ["--faults", opts.faults] : []),
+    ...(opts.seed !== undefined ? ["--seed", opts.seed] : []),
   ];
   const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"] });
   let stderr = "";

@@ -1,6 +1,6 @@
 // Cluster: inputs, validation, and the explicit mapping to and from the API's cluster.
 import { z } from "zod";
-import { EngineNameSchema, TimeoutsSchema } from "../core/base";
+import { AdoptSchema, EngineNameSchema, TimeoutsSchema } from "../core/base";
 import type { Policy } from "../core/diff";
 import { apiBody, LEVEL, levelFromApi, levelToApi, type FieldMappers } from "../core/mapping";
 import type { ApiCluster } from "../ovirt/clusters";
@@ -39,6 +39,7 @@ export const ClusterArgsSchema = z
     virtService: bool.optional(),
     glusterService: bool.optional(),
     timeouts: TimeoutsSchema.optional(),
+    adopt: AdoptSchema,
   })
   .strict()
   .superRefine((c, ctx) => {
@@ -57,6 +58,8 @@ export type ClusterArgs = z.output<typeof ClusterArgsSchema>;
 export type ClusterInputs = z.input<typeof ClusterArgsSchema>;
 
 export interface ClusterOutputs extends ClusterArgs {
+  /** True when `adopt` took over an existing object (create made no change on the engine). */
+  adopted?: boolean;
   /** Levels the cluster can be set to, when the engine reports them (it usually leaves them out). */
   supportedVersions?: string[];
 }
@@ -78,11 +81,14 @@ export const clusterPolicies: { readonly [K in keyof ClusterArgs]-?: Policy } = 
   virtService: "update",
   glusterService: "update",
   timeouts: "update",
+  // Taking over an existing object is a create-time choice: changing it later changes nothing.
+  adopt: "ignore",
 };
 
 const toApiFields: FieldMappers<ClusterArgs, ApiCluster> = {
   engine: () => undefined,
   timeouts: () => undefined,
+  adopt: () => undefined,
   name: (name) => ({ name }),
   dataCenterId: (id) => ({ data_center: { id } }),
   description: (description) => ({ description }),

@@ -26,7 +26,17 @@ export class Cluster extends pulumi.dynamic.Resource {
   declare readonly glusterService: pulumi.Output<boolean | undefined>;
   declare readonly supportedVersions: pulumi.Output<string[] | undefined>;
 
+  /** True when `adopt` took over an existing object (create changed nothing on the engine). */
+  declare readonly adopted: pulumi.Output<boolean | undefined>;
+
   constructor(name: string, args: ClusterArgs, opts?: pulumi.CustomResourceOptions) {
-    super(clusterShim, name, { ...args, supportedVersions: undefined }, opts, "ovirt", "Cluster");
+    super(
+      clusterShim,
+      name,
+      { ...args, adopted: undefined, supportedVersions: undefined },
+      opts,
+      "ovirt",
+      "Cluster",
+    );
   }
 }

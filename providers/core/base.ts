@@ -6,6 +6,10 @@
 // - read maps the live object back onto the inputs the user set (no refresh noise), 404 = gone;
 // - update PUTs only the fields that differ from the live object;
 // - delete treats 404 as done.
+// `adopt: true` is the explicit take-over: create finds the object by name (in its parent scope) and
+// records it with ZERO write requests, even when fields differ; the outputs then hold the engine's
+// values, so the next preview shows what `up` would change. No such object = create fails. Delete
+// of an adopted object is like any other (use retainOnDelete to keep it). See docs/recovery.md.
 import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import type { OvirtClient } from "../ovirt/client";
@@ -40,16 +44,38 @@ export const EngineNameSchema = z
   .string({ error: "must be the name of an engine in ovirt-lab:engines" })
   .regex(/^[A-Za-z0-9_-]+$/, { error: "is not an engine name (letters, digits, '_' and '-')" });
 
+/** `adopt`: take over an existing object by name without changing it (a create-time choice). */
+export const AdoptSchema = z.boolean({ error: "must be true or false" }).optional();
+
 export interface BaseArgs {
   engine: string;
   name: string;
   timeouts?: Timeouts;
+  adopt?: boolean;
+}
+
+/** What create says when `adopt` finds nothing to take over. */
+export function adoptMissing(who: string, label: string, name: string, where: string): Error {
+  return new Error(
+    `${who}: adopt: no ${label} named ${name} on ${where}. Nothing was created: make it there first, ` +
+      `or remove \`adopt\` to let Pulumi create it`,
+  );
+}
+
+/** The progress line of an explicit take-over (create makes no change on the engine). */
+export function logAdopting(who: string, label: string, id: string | undefined, where: string): void {
+  getLogger().info(
+    `${who}: adopting existing ${label} ${id ?? "(no id)"} on ${where} (adopt: no change is made; ` +
+      "the next preview shows what `up` would change)",
+  );
 }
 
 /** The verbs `base` needs from a client service (CollectionService has them). */
 export interface CrudService<Obj, Id extends string> {
   findByName(ctx: OperationContext, name: string): Promise<Obj | undefined>;
   tryGet(ctx: OperationContext, id: Id, query?: Query): Promise<Obj | undefined>;
+  /** Read (refresh) from this run's listing of the kind (CollectionService.readCached); else tryGet. */
+  readCached?(ctx: OperationContext, id: Id): Promise<Obj | undefined>;
   add(ctx: OperationContext, body: Obj): Promise<Obj>;
   update(ctx: OperationContext, id: Id, body: Obj): Promise<Obj>;
   remove(ctx: OperationContext, id: Id): Promise<boolean>;
@@ -141,8 +167,33 @@ export function makeProvider<Args extends BaseArgs, Obj extends { id?: string },
     return fields.filter((f) => f !== "engine" && k.policies[f] === "update" && !satisfies(args[f], live[f]));
   }
 
-  function outputs(args: Args, obj: Obj): Record<string, unknown> {
-    return compact({ ...args, ...k.computed(obj) });
+  function outputs(args: Args, obj: Obj, adopted?: unknown): Record<string, unknown> {
+    return compact({ ...(args as Record<string, unknown>), ...k.computed(obj), adopted });
+  }
+
+  /** The inputs the user set, with the live object's values where it reports them (read, adopt). */
+  function liveInputs(prior: Partial<Args>, obj: Obj): Record<string, unknown> {
+    const managed = Object.fromEntries(
+      Object.entries(prior).filter(([f]) => f !== "engine" && f !== "timeouts" && f !== "adopt"),
+    );
+    return compact({ ...prior, ...project(managed, k.fromApi(obj) as Record<string, unknown>) });
+  }
+
+  /** `adopt: true`: the object by name, recorded as it is. Only GETs are sent. */
+  async function takeOver(args: Args): Promise<pulumi.dynamic.CreateResult<Props>> {
+    const svc = service(args.engine, who(args), args);
+    const ctx = operation(args, "create");
+    const where = `engine "${args.engine}"`;
+    const found = await withRetry(() => svc.findByName(ctx, args.name), {
+      idempotent: true,
+      deadline: ctx.deadline,
+    });
+    if (!found?.id) throw adoptMissing(who(args), k.label, args.name, where);
+    logAdopting(who(args), k.label, found.id, where);
+    return {
+      id: found.id,
+      outs: compact({ ...liveInputs(args, found), ...k.computed(found), adopted: true }),
+    };
   }
 
   /** Takes over an existing object with the wanted name, then makes it match. */
@@ -208,6 +259,7 @@ export function makeProvider<Args extends BaseArgs, Obj extends { id?: string },
 
     async create(inputs) {
       const args = parse(inputs);
+      if (args.adopt) return takeOver(args);
       const svc = service(args.engine, who(args), args);
       const ctx = operation(args, "create");
       // Every attempt looks before it adds, so resending after an ambiguous failure cannot duplicate.
@@ -247,17 +299,15 @@ export function makeProvider<Args extends BaseArgs, Obj extends { id?: string },
     async read(id, props) {
       const prior = priorArgs(props);
       const svc = service(prior.engine, who(prior), prior);
-      const obj = await svc.tryGet(operation(prior, "read"), k.id(id));
+      const ctx = operation(prior, "read");
+      const obj = await (svc.readCached ? svc.readCached(ctx, k.id(id)) : svc.tryGet(ctx, k.id(id)));
       // Gone (deleted outside Pulumi): an empty id tells Pulumi to drop it from the state.
       if (!obj) return { id: "" };
-      const managed = Object.fromEntries(
-        Object.entries(prior).filter(([f]) => f !== "engine" && f !== "timeouts"),
-      );
-      const inputs = compact({ ...prior, ...project(managed, k.fromApi(obj) as Record<string, unknown>) });
-      return { id, props: compact({ ...inputs, ...k.computed(obj) }), inputs };
+      const inputs = liveInputs(prior, obj);
+      return { id, props: compact({ ...inputs, ...k.computed(obj), adopted: bag(props).adopted }), inputs };
     },
 
-    async update(id, _olds, news) {
+    async update(id, olds, news) {
       const args = parse(news);
       const svc = service(args.engine, who(args), args);
       const ctx = operation(args, "update");
@@ -270,7 +320,7 @@ export function makeProvider<Args extends BaseArgs, Obj extends { id?: string },
       }
       const changes = toChange(args, k.fromApi(live));
       const obj = changes.length ? await svc.update(ctx, k.id(id), k.toApi(args, changes)) : live;
-      return { outs: outputs(args, obj) };
+      return { outs: outputs(args, obj, bag(olds).adopted) };
     },
 
     async delete(id, props) {

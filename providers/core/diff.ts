@@ -1,9 +1,10 @@
 // Field-by-field comparison with a per-field policy: what the engine can change in place ("update")
 // and what needs a new object ("replace"). An input left undefined is not managed: it never causes
-// a change, and in nested objects only the keys that are set are compared.
+// a change, and in nested objects only the keys that are set are compared. An "ignore" field (adopt)
+// only matters when the object is created: it is never a change.
 import { isUnknown } from "./check";
 
-export type Policy = "replace" | "update";
+export type Policy = "replace" | "update" | "ignore";
 
 /** Whether `actual` satisfies `desired` for every key `desired` sets. */
 export function satisfies(desired: unknown, actual: unknown): boolean {
@@ -39,7 +40,7 @@ export function diffFields(
   const replaces: string[] = [];
   for (const [field, policy] of Object.entries(policies)) {
     const want = desired[field];
-    if (want === undefined) continue;
+    if (want === undefined || policy === "ignore") continue;
     if (!isUnknown(want) && satisfies(want, current[field])) continue;
     changed.push(field);
     if (policy === "replace") replaces.push(field);

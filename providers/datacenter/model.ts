@@ -1,6 +1,6 @@
 // Data center: inputs, validation, and the explicit mapping to and from the API's data_center.
 import { z } from "zod";
-import { EngineNameSchema, TimeoutsSchema } from "../core/base";
+import { AdoptSchema, EngineNameSchema, TimeoutsSchema } from "../core/base";
 import { apiBody, LEVEL, levelFromApi, levelToApi, type FieldMappers } from "../core/mapping";
 import type { Policy } from "../core/diff";
 import type { ApiDataCenter } from "../ovirt/datacenters";
@@ -25,6 +25,7 @@ export const DataCenterArgsSchema = z
     compatibilityVersion: z.string().regex(LEVEL, { error: 'is not a version like "4.4"' }).optional(),
     quotaMode: z.enum(["disabled", "audit", "enabled"]).optional(),
     timeouts: TimeoutsSchema.optional(),
+    adopt: AdoptSchema,
   })
   .strict();
 
@@ -34,6 +35,8 @@ export type DataCenterArgs = z.output<typeof DataCenterArgsSchema>;
 export type DataCenterInputs = z.input<typeof DataCenterArgsSchema>;
 
 export interface DataCenterOutputs extends DataCenterArgs {
+  /** True when `adopt` took over an existing object (create made no change on the engine). */
+  adopted?: boolean;
   /** uninitialized, up, maintenance, not_operational, problematic, contend */
   status?: string;
   /** Compatibility levels the data center can be raised to, e.g. ["4.2", "4.3", "4.4"]. */
@@ -51,11 +54,14 @@ export const dataCenterPolicies: { readonly [K in keyof DataCenterArgs]-?: Polic
   compatibilityVersion: "update",
   quotaMode: "update",
   timeouts: "update",
+  // Taking over an existing object is a create-time choice: changing it later changes nothing.
+  adopt: "ignore",
 };
 
 const toApiFields: FieldMappers<DataCenterArgs, ApiDataCenter> = {
   engine: () => undefined,
   timeouts: () => undefined,
+  adopt: () => undefined,
   name: (name) => ({ name }),
   description: (description) => ({ description }),
   comment: (comment) => ({ comment }),

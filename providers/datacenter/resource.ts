@@ -20,11 +20,14 @@ export class DataCenter extends pulumi.dynamic.Resource {
   declare readonly status: pulumi.Output<string>;
   declare readonly supportedVersions: pulumi.Output<string[]>;
 
+  /** True when `adopt` took over an existing object (create changed nothing on the engine). */
+  declare readonly adopted: pulumi.Output<boolean | undefined>;
+
   constructor(name: string, args: DataCenterArgs, opts?: pulumi.CustomResourceOptions) {
     super(
       dataCenterShim,
       name,
-      { ...args, status: undefined, supportedVersions: undefined },
+      { ...args, adopted: undefined, status: undefined, supportedVersions: undefined },
       opts,
       "ovirt",
       "DataCenter",

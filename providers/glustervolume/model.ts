@@ -2,7 +2,7 @@
 // an engine). Inputs, validation, and the mapping from `gluster volume info --xml`.
 import { XMLParser } from "fast-xml-parser";
 import { z } from "zod";
-import { TimeoutsSchema } from "../core/base";
+import { AdoptSchema, TimeoutsSchema } from "../core/base";
 import type { Policy } from "../core/diff";
 
 const bool = z.boolean({ error: "must be true or false" });
@@ -95,6 +95,7 @@ export const GlusterVolumeArgsSchema = z
     protect: bool.default(true),
     ssh: GlusterSshSchema,
     timeouts: TimeoutsSchema.optional(),
+    adopt: AdoptSchema,
   })
   .strict()
   .superRefine((v, ctx) => {
@@ -156,6 +157,8 @@ export type GlusterVolumeArgs = z.output<typeof GlusterVolumeArgsSchema>;
 export type GlusterVolumeInputs = z.input<typeof GlusterVolumeArgsSchema>;
 
 export interface GlusterVolumeOutputs extends GlusterVolumeArgs {
+  /** True when `adopt` took over an existing object (create made no change on the engine). */
+  adopted?: boolean;
   volumeId: string;
   status: string;
   type: string;
@@ -173,6 +176,8 @@ export const glusterVolumePolicies: { readonly [K in keyof GlusterVolumeArgs]-?:
   started: "update",
   protect: "update",
   timeouts: "update",
+  // Taking over an existing object is a create-time choice: changing it later changes nothing.
+  adopt: "ignore",
 };
 
 /** A volume as `gluster volume info NAME --xml` reports it. */

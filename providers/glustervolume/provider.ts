@@ -7,7 +7,7 @@
 // - delete refuses while `protect` is true; otherwise stop + delete, and the bricks' data stays.
 import * as fs from "fs";
 import type * as pulumi from "@pulumi/pulumi";
-import type { KindProvider, Timeouts } from "../core/base";
+import { adoptMissing, logAdopting, type KindProvider, type Timeouts } from "../core/base";
 import { describeResource, isUnknown, validate } from "../core/check";
 import { compact, diffFields } from "../core/diff";
 import { getLogger } from "../ovirt/log";
@@ -317,6 +317,15 @@ export const glusterVolumeProvider: KindProvider = {
     const args = parse(inputs);
     const time = budget(args, "create");
     const log = getLogger();
+    if (args.adopt) {
+      // Taken over as it is: no brick directory, no create, no start, no option is set.
+      const where = `Gluster server ${args.servers[0].address}`;
+      const found = await onFirstServer(args, time, (g) => g.info());
+      if (!found) throw adoptMissing(who(args), "Gluster volume", args.name, where);
+      logAdopting(who(args), "Gluster volume", found.id, where);
+      const seen = await glusterVolumeProvider.read(found.id, args);
+      return { id: found.id, outs: { ...seen.props, adopted: true } };
+    }
     await makeBrickDirs(args, time);
     const live = await onFirstServer(args, time, async (g) => {
       let found = await g.info();
@@ -355,7 +364,7 @@ export const glusterVolumeProvider: KindProvider = {
       // Gone, or another volume by that name now: ours is not there any more.
       if (!live || live.id !== id) return { id: "" };
       const inputs = compact(await liveInputs(g, prior, live)) as unknown as Props;
-      return { id, props: compact({ ...inputs, ...computed(live) }), inputs };
+      return { id, props: compact({ ...inputs, ...computed(live), adopted: bag(props).adopted }), inputs };
     });
   },
 
@@ -374,7 +383,7 @@ export const glusterVolumeProvider: KindProvider = {
       await converge(g, args, found, await removedOptions(g, before.options ?? {}, args.options));
       return (await g.info()) ?? found;
     });
-    return { outs: outputs(args, live) };
+    return { outs: compact({ ...outputs(args, live), adopted: bag(olds).adopted }) };
   },
 
   async delete(id, props) {

@@ -26,11 +26,14 @@ export class GlusterVolume extends pulumi.dynamic.Resource {
   /** "Replicate", "Distribute", "Distributed-Replicate"... */
   declare readonly type: pulumi.Output<string>;
 
+  /** True when `adopt` took over an existing object (create changed nothing on the engine). */
+  declare readonly adopted: pulumi.Output<boolean | undefined>;
+
   constructor(name: string, args: GlusterVolumeArgs, opts?: pulumi.CustomResourceOptions) {
     super(
       glusterVolumeShim,
       name,
-      { ...args, volumeId: undefined, status: undefined, type: undefined },
+      { ...args, adopted: undefined, volumeId: undefined, status: undefined, type: undefined },
       // The SSH credentials are stored with the outputs (read and delete need them): encrypted.
       { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "ssh"] },
       "ovirt",

@@ -1,6 +1,6 @@
 // Host: inputs, validation, and the explicit mapping to and from the API's host.
 import { z } from "zod";
-import { EngineNameSchema, TimeoutsSchema } from "../core/base";
+import { AdoptSchema, EngineNameSchema, TimeoutsSchema } from "../core/base";
 import type { Policy } from "../core/diff";
 import { apiBody, type FieldMappers } from "../core/mapping";
 import type { ApiHost } from "../ovirt/hosts";
@@ -93,6 +93,7 @@ export const HostArgsSchema = z
     comment: z.string().max(4000, { error: "is longer than 4000 characters" }).optional(),
     description: z.string().max(4000, { error: "is longer than 4000 characters" }).optional(),
     timeouts: TimeoutsSchema.optional(),
+    adopt: AdoptSchema,
   })
   .strict()
   .superRefine((h, ctx) => {
@@ -118,6 +119,8 @@ export type HostArgs = z.output<typeof HostArgsSchema>;
 export type HostInputs = z.input<typeof HostArgsSchema>;
 
 export interface HostOutputs extends HostArgs {
+  /** True when `adopt` took over an existing object (create made no change on the engine). */
+  adopted?: boolean;
   status?: string;
   osVersion?: string;
   vdsmVersion?: string;
@@ -142,11 +145,14 @@ export const hostPolicies: { readonly [K in keyof HostArgs]-?: Policy } = {
   comment: "update",
   description: "update",
   timeouts: "update",
+  // Taking over an existing object is a create-time choice: changing it later changes nothing.
+  adopt: "ignore",
 };
 
 const toApiFields: FieldMappers<HostArgs, ApiHost> = {
   engine: () => undefined,
   timeouts: () => undefined,
+  adopt: () => undefined,
   name: (name) => ({ name }),
   address: (address) => ({ address }),
   clusterId: (id) => ({ cluster: { id } }),

@@ -218,7 +218,10 @@ export const hostKind: ResourceKind<HostArgs, ApiHost, HostId> = {
 const base = makeProvider(hostKind);
 
 function bag(value: unknown): Record<string, unknown> {
-  return typeof value === "object" && value !== null ? { ...(value as Record<string, unknown>) } : {};
+  const out = typeof value === "object" && value !== null ? { ...(value as Record<string, unknown>) } : {};
+  // Through the CLI, inputs carry the serialized provider: not a host field (the strict schema refuses it).
+  delete out.__provider;
+  return out;
 }
 
 export const hostProvider: KindProvider = {
@@ -250,7 +253,10 @@ export const hostProvider: KindProvider = {
 
   async create(inputs) {
     const created = await base.create(inputs);
-    const args = HostArgsSchema.parse(bag(inputs));
+    // adopt: taken over as it is, whatever its status (no activate, no reinstall).
+    if (bag(inputs).adopt === true) return created;
+    const { __provider: _shim, ...raw } = bag(inputs); // the serialized shim is not an input
+    const args = HostArgsSchema.parse(raw);
     const timeouts = TimeoutsSchema.parse(args.timeouts ?? {});
     const ctx = newOperation("host-create", (timeouts.create ?? hostKind.defaultTimeouts.create) * 1000);
     const svc = new HostService(clientFor(args.engine), args);

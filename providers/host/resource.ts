@@ -23,11 +23,14 @@ export class Host extends pulumi.dynamic.Resource {
   declare readonly osVersion: pulumi.Output<string | undefined>;
   declare readonly vdsmVersion: pulumi.Output<string | undefined>;
 
+  /** True when `adopt` took over an existing object (create changed nothing on the engine). */
+  declare readonly adopted: pulumi.Output<boolean | undefined>;
+
   constructor(name: string, args: HostArgs, opts?: pulumi.CustomResourceOptions) {
     super(
       hostShim,
       name,
-      { ...args, status: undefined, osVersion: undefined, vdsmVersion: undefined },
+      { ...args, adopted: undefined, status: undefined, osVersion: undefined, vdsmVersion: undefined },
       {
         ...opts,
         additionalSecretOutputs: [

@@ -1,7 +1,7 @@
 // Logical network: inputs, validation, and the explicit mapping to and from the API's network, its
 // cluster assignments included (read back from /clusters/{id}/networks of its data center).
 import { z } from "zod";
-import { EngineNameSchema, TimeoutsSchema } from "../core/base";
+import { AdoptSchema, EngineNameSchema, TimeoutsSchema } from "../core/base";
 import type { Policy } from "../core/diff";
 import { apiBody, type FieldMappers } from "../core/mapping";
 import type { ApiNetwork } from "../ovirt/networks";
@@ -70,6 +70,7 @@ export const NetworkArgsSchema = z
       .optional(),
     createDefaultProfile: bool.optional(),
     timeouts: TimeoutsSchema.optional(),
+    adopt: AdoptSchema,
   })
   .strict()
   .superRefine((n, ctx) => {
@@ -91,6 +92,8 @@ export type NetworkInputs = z.input<typeof NetworkArgsSchema>;
 export type NetworkState = ApiNetwork & { clusters?: ClusterAssignment[] };
 
 export interface NetworkOutputs extends NetworkArgs {
+  /** True when `adopt` took over an existing object (create made no change on the engine). */
+  adopted?: boolean;
   /** The on-host name (4.4 engines). */
   vdsmName?: string;
 }
@@ -110,11 +113,14 @@ export const networkPolicies: { readonly [K in keyof NetworkArgs]-?: Policy } = 
   stp: "update",
   clusters: "update",
   timeouts: "update",
+  // Taking over an existing object is a create-time choice: changing it later changes nothing.
+  adopt: "ignore",
 };
 
 const toApiFields: FieldMappers<NetworkArgs, NetworkState> = {
   engine: () => undefined,
   timeouts: () => undefined,
+  adopt: () => undefined,
   name: (name) => ({ name }),
   dataCenterId: (id) => ({ data_center: { id } }),
   description: (description) => ({ description }),

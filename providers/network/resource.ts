@@ -23,7 +23,10 @@ export class Network extends pulumi.dynamic.Resource {
   declare readonly createDefaultProfile: pulumi.Output<boolean | undefined>;
   declare readonly vdsmName: pulumi.Output<string | undefined>;
 
+  /** True when `adopt` took over an existing object (create changed nothing on the engine). */
+  declare readonly adopted: pulumi.Output<boolean | undefined>;
+
   constructor(name: string, args: NetworkArgs, opts?: pulumi.CustomResourceOptions) {
-    super(networkShim, name, { ...args, vdsmName: undefined }, opts, "ovirt", "Network");
+    super(networkShim, name, { ...args, adopted: undefined, vdsmName: undefined }, opts, "ovirt", "Network");
   }
 }

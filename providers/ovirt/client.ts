@@ -8,6 +8,7 @@ import { DisksService } from "./disks";
 import { GlusterVolumesService } from "./glustervolumes";
 import { EventsService } from "./events";
 import { HostsService } from "./hosts";
+import { ImageTransfersService } from "./imagetransfers";
 import { JobsService } from "./jobs";
 import { NetworksService } from "./networks";
 import { StorageDomainsService } from "./storagedomains";
@@ -26,6 +27,7 @@ export class OvirtClient {
   readonly glustervolumes: GlusterVolumesService;
   readonly vms: VmsService;
   readonly disks: DisksService;
+  readonly imagetransfers: ImageTransfersService;
   readonly templates: TemplatesService;
   readonly hosts: HostsService;
   readonly jobs: JobsService;
@@ -42,6 +44,7 @@ export class OvirtClient {
     this.glustervolumes = new GlusterVolumesService(this.conn);
     this.vms = new VmsService(this.conn);
     this.disks = new DisksService(this.conn);
+    this.imagetransfers = new ImageTransfersService(this.conn);
     this.templates = new TemplatesService(this.conn);
     this.hosts = new HostsService(this.conn);
     this.jobs = new JobsService(this.conn);

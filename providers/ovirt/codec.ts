@@ -119,8 +119,9 @@ function decodeObject(type: ObjectType, raw: unknown, path: string): Record<stri
   }
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(raw as Record<string, unknown>)) {
-    if (value === null || value === undefined) continue;
-    const field = type.fields[key];
+    if (value === null || value === undefined || key === "__proto__") continue;
+    // Own declarations only: "constructor" or "toString" in an answer is not a declared field.
+    const field = Object.hasOwn(type.fields, key) ? type.fields[key] : undefined;
     // Undeclared fields pass through untouched: a newer engine may send more than we model.
     out[key] = field === undefined ? value : decodeField(field, value, path ? `${path}.${key}` : key);
   }
@@ -188,8 +189,8 @@ function encodeObject(type: ObjectType, value: unknown, path: string): Record<st
   }
   const out: Record<string, unknown> = {};
   for (const [key, v] of Object.entries(value as Record<string, unknown>)) {
-    if (v === undefined || v === null) continue;
-    const field = type.fields[key];
+    if (v === undefined || v === null || key === "__proto__") continue;
+    const field = Object.hasOwn(type.fields, key) ? type.fields[key] : undefined;
     out[key] = field === undefined ? v : encodeField(field, v, path ? `${path}.${key}` : key);
   }
   return out;

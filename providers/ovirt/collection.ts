@@ -94,6 +94,20 @@ export class CollectionService<T extends ObjectType, Id extends string> {
     }
   }
 
+  /**
+   * For read (refresh) only: the object from this run's listing of the whole collection (one GET
+   * for every object of the kind, shared while fresh, dropped on writes; see Connection.snapshot).
+   * An id missing from the listing is asked for directly (`undefined` = gone).
+   */
+  async readCached(ctx: OperationContext, id: Id): Promise<Decoded<T> | undefined> {
+    const items = await this.conn.snapshot(`/${this.spec.path}`, async () => {
+      const all = await this.list(ctx);
+      return new Map(all.map((o) => [String((o as { id?: unknown }).id), o]));
+    });
+    const hit = items.get(id);
+    return hit ? (hit as Decoded<T>) : this.tryGet(ctx, id);
+  }
+
   /** POST to the collection. Not retried after an ambiguous failure: the caller looks before resending. */
   async add(ctx: OperationContext, body: Decoded<T>, query?: Query): Promise<Decoded<T>> {
     const res = await this.conn.request(ctx, "POST", `/${this.spec.path}`, {

@@ -16,6 +16,8 @@ export const DiskType = object({
   sparse: "bool",
   status: "string",
   image_id: "string",
+  /** data, iso (installation media on a data domain, 4.4), ovf_store... */
+  content_type: "string",
   storage_domains: list(Ref, "storage_domain"),
 });
 export type ApiDisk = Decoded<typeof DiskType>;

@@ -258,6 +258,23 @@ export function classifyTransport(
         ? "the configured CA certificate (caPem)"
         : "the system's trusted CAs (no caFile/caPem configured)";
     const engine = ctx.engine ? `engine "${ctx.engine}": ` : "";
+    if (code === "ERR_TLS_CERT_ALTNAME_INVALID") {
+      // The CA is fine; the URL names a host the certificate was not issued for.
+      const host = (() => {
+        try {
+          return new URL(tls.url).hostname;
+        } catch {
+          return tls.url;
+        }
+      })();
+      return new TlsError(
+        `${engine}TLS: the certificate of ${tls.url} (checked against ${against}) is not issued for the host ` +
+          `name "${host}": ${text} (${code}). Use the engine's host name as written in its certificate ` +
+          `(usually its FQDN) in url; another caFile will not help. insecure: true skips verification ` +
+          `(not recommended).`,
+        { ...full, notSent: true },
+      );
+    }
     return new TlsError(
       `${engine}TLS: cannot verify the certificate of ${tls.url} against ${against}: ${text} (${code}). ` +
         `Point caFile (or caPem) at the CA that signed the engine's certificate, ` +

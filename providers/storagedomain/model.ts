@@ -2,7 +2,7 @@
 // A StorageDomain resource is the domain *and* its attachment: it exists once it is active in its
 // data center. Data on storage is never destroyed unless `destroyDataOnDelete` says so.
 import { z } from "zod";
-import { EngineNameSchema, TimeoutsSchema } from "../core/base";
+import { AdoptSchema, EngineNameSchema, TimeoutsSchema } from "../core/base";
 import type { Policy } from "../core/diff";
 import { apiBody, type FieldMappers } from "../core/mapping";
 import type { ApiStorageDomain } from "../ovirt/storagedomains";
@@ -64,6 +64,7 @@ export const StorageDomainArgsSchema = z
     /** Format the domain (delete its data) when the resource is deleted. Off unless set. */
     destroyDataOnDelete: z.boolean({ error: "must be true or false" }).default(false),
     timeouts: TimeoutsSchema.optional(),
+    adopt: AdoptSchema,
   })
   .strict();
 
@@ -71,6 +72,8 @@ export type StorageDomainArgs = z.output<typeof StorageDomainArgsSchema>;
 export type StorageDomainInputs = z.input<typeof StorageDomainArgsSchema>;
 
 export interface StorageDomainOutputs extends StorageDomainArgs {
+  /** True when `adopt` took over an existing object (create made no change on the engine). */
+  adopted?: boolean;
   /** The status in the data center (active once created). */
   status?: string;
   master?: boolean;
@@ -98,6 +101,8 @@ export const storageDomainPolicies: { readonly [K in keyof StorageDomainArgs]-?:
   hostName: "update",
   destroyDataOnDelete: "update",
   timeouts: "update",
+  // Taking over an existing object is a create-time choice: changing it later changes nothing.
+  adopt: "ignore",
 };
 
 /** The fields the engine stores and PUT can change. */
@@ -113,6 +118,7 @@ export const UPDATABLE: ReadonlyArray<keyof StorageDomainArgs> = [
 const toApiFields: FieldMappers<StorageDomainArgs, ApiStorageDomain> = {
   engine: () => undefined,
   timeouts: () => undefined,
+  adopt: () => undefined,
   destroyDataOnDelete: () => undefined,
   dataCenterId: () => undefined,
   name: (name) => ({ name }),

@@ -8,7 +8,14 @@
 // Storage, type, data center or engine changes replace the domain, old one first (deleteBeforeReplace:
 // two domains cannot share the storage), and the new one is imported from the storage it keeps.
 import type * as pulumi from "@pulumi/pulumi";
-import { makeProvider, type KindProvider, type ResourceKind, type Timeouts } from "../core/base";
+import {
+  adoptMissing,
+  logAdopting,
+  makeProvider,
+  type KindProvider,
+  type ResourceKind,
+  type Timeouts,
+} from "../core/base";
 import { describeResource, validate } from "../core/check";
 import { compact, diffFields, project, satisfies } from "../core/diff";
 import type { OvirtClient } from "../ovirt/client";
@@ -168,7 +175,13 @@ async function ensureActive(
   }
   if (status === "maintenance" || FAILED.has(status)) {
     getLogger().info(`${who(args)}: activating in data center ${dc} (was ${status})`);
-    await svc.activate(ctx, dataCenterId(dc), id);
+    try {
+      await svc.activate(ctx, dataCenterId(dc), id);
+    } catch (err) {
+      // The engine may be activating it on its own (an attach ends active): the wait below decides.
+      if (!isFault(err, "conflict")) throw err;
+      getLogger().info(`${who(args)}: ${err.message}; waiting for status active instead`);
+    }
   }
   if (status !== "active") await waitAttached(client, ctx, args, dc, id, "active");
 }
@@ -202,6 +215,15 @@ async function create(inputs: unknown): Promise<pulumi.dynamic.CreateResult<Prop
   const client = clientOf(args);
   const svc = client.storagedomains;
   const ctx = operation(args, "create");
+  if (args.adopt) {
+    // Taken over as it is, attached or not, active or not: only GETs are sent.
+    const where = `engine "${args.engine}"`;
+    const found = await svc.findByName(ctx, args.name);
+    if (!found?.id) throw adoptMissing(who(args), LABEL, args.name, where);
+    logAdopting(who(args), LABEL, found.id, where);
+    const seen = await read(found.id, args);
+    return { id: found.id, outs: { ...seen.props, adopted: true } };
+  }
   let imported: boolean | undefined;
   let obj = await findOwn(client, ctx, args);
   if (obj) {
@@ -250,7 +272,12 @@ async function read(id: string, props?: unknown): Promise<pulumi.dynamic.ReadRes
   const imported = bag(props).imported as boolean | undefined;
   return {
     id,
-    props: compact({ ...inputs, ...storageDomainComputed(seen.top, seen.attached), imported }),
+    props: compact({
+      ...inputs,
+      ...storageDomainComputed(seen.top, seen.attached),
+      imported,
+      adopted: bag(props).adopted,
+    }),
     inputs,
   };
 }
@@ -273,7 +300,12 @@ async function update(id: string, olds: unknown, news: unknown): Promise<pulumi.
   await ensureActive(client, ctx, args, sid);
   const seen = await look(client, ctx, sid);
   if (!seen) throw new Error(`${who(args)}: ${LABEL} ${id} disappeared during the update`);
-  return { outs: outputs(args, seen, bag(olds).imported as boolean | undefined) };
+  return {
+    outs: compact({
+      ...outputs(args, seen, bag(olds).imported as boolean | undefined),
+      adopted: bag(olds).adopted,
+    }),
+  };
 }
 
 /**

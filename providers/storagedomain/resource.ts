@@ -35,12 +35,16 @@ export class StorageDomain extends pulumi.dynamic.Resource {
   declare readonly used: pulumi.Output<number | undefined>;
   declare readonly imported: pulumi.Output<boolean | undefined>;
 
+  /** True when `adopt` took over an existing object (create changed nothing on the engine). */
+  declare readonly adopted: pulumi.Output<boolean | undefined>;
+
   constructor(name: string, args: StorageDomainArgs, opts?: pulumi.CustomResourceOptions) {
     super(
       storageDomainShim,
       name,
       {
         ...args,
+        adopted: undefined,
         status: undefined,
         master: undefined,
         storageFormat: undefined,

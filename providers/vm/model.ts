@@ -12,6 +12,7 @@
 // | cpu, memoryMiB, guaranteedMemoryMiB, osType | a running VM takes them at its next boot (next-run configuration) | update; outputs `pendingReboot: true` until the VM reboots (or `rebootForChanges: true` reboots it) |
 // | clusterId | only a Down VM can change cluster (same data center) | update when the VM is stopped, or shut down first when the same change sets runState "stopped"; refused while it stays running |
 // | cloudInit | stored in the VM's initialization, used on the next cloud-init run | update |
+// | cdrom | the CD-ROM's media (persistent; a running VM also gets it now) | update |
 // | disks: add a disk | new disk attachment | update |
 // | disks: sizeGiB grows | disk extend | update |
 // | disks: sizeGiB shrinks, format/storageDomainId change, disk removed | the engine cannot shrink or convert; removing deletes data | refused in check |
@@ -20,7 +21,7 @@
 // | runState | start / shutdown | update (start waits for up, stop for down) |
 import crypto from "node:crypto";
 import { z } from "zod";
-import { EngineNameSchema, TimeoutsSchema } from "../core/base";
+import { AdoptSchema, EngineNameSchema, TimeoutsSchema } from "../core/base";
 import type { Policy } from "../core/diff";
 import type { ApiDiskAttachment, ApiNic, ApiVm } from "../ovirt/vms";
 
@@ -117,9 +118,12 @@ export const VmArgsSchema = z
     disks: z.array(DiskSchema).optional(),
     nics: z.array(NicSchema).optional(),
     cloudInit: CloudInitSchema.optional(),
+    /** CD-ROM media: an ISO disk id (IsoImage's diskId) or a file name on an ISO domain; "" = empty. */
+    cdrom: z.string({ error: "must be an ISO disk id or an ISO file name" }).optional(),
     runState: z.enum(["running", "stopped"]).default("running"),
     rebootForChanges: bool.optional(),
     timeouts: TimeoutsSchema.optional(),
+    adopt: AdoptSchema,
   })
   .strict()
   .superRefine((v, ctx) => {
@@ -171,9 +175,12 @@ export const vmPolicies: { readonly [K in keyof VmArgs]-?: Policy } = {
   disks: "update",
   nics: "update",
   cloudInit: "update",
+  cdrom: "update",
   runState: "update",
   rebootForChanges: "update",
   timeouts: "update",
+  // Taking over an existing object is a create-time choice: changing it later changes nothing.
+  adopt: "ignore",
 };
 
 /** Changes a running VM takes only at its next boot. */
@@ -181,6 +188,8 @@ export const NEXT_RUN_FIELDS = ["cpu", "memoryMiB", "guaranteedMemoryMiB", "osTy
 
 /** Computed outputs (never inputs). */
 export interface VmComputed {
+  /** True when `adopt` took over an existing object (create made no change on the engine). */
+  adopted?: boolean;
   status?: string;
   hostId?: string;
   pendingReboot: boolean;

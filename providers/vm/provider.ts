@@ -4,13 +4,14 @@
 // rules: check before any request, find-by-name before add (a crashed create is adopted, never
 // duplicated), read returns the inputs the user set, waits bounded by the resource's timeouts.
 
-import type { KindProvider } from "../core/base";
+import { adoptMissing, logAdopting, type KindProvider } from "../core/base";
 import { describeResource, isUnknown, validate } from "../core/check";
 import { compact, diffFields, satisfies } from "../core/diff";
 import type { OvirtClient } from "../ovirt/client";
 import { newOperation, type OperationContext } from "../ovirt/context";
 import { diskId } from "../ovirt/disks";
 import { isFault } from "../ovirt/errors";
+import { getCdrom, setCdrom } from "../ovirt/isofiles";
 import { getLogger } from "../ovirt/log";
 import { clientFor, engineNames } from "../ovirt/registry";
 import { withRetry } from "../ovirt/retry";
@@ -255,11 +256,16 @@ async function converge(
   await convergeNics(c, ctx, id, args.nics);
   await convergeDisks(c, ctx, id, args);
   if (args.disks?.length) await waitDisksOk(c, ctx, id, args);
+  if (args.cdrom !== undefined && (await getCdrom(c.conn, ctx, id)) !== args.cdrom)
+    await setCdrom(c.conn, ctx, id, args.cdrom);
 
   vm = (await c.vms.tryGet(ctx, id))!;
   if (args.runState === "running") {
     if (!isRunning(vm.status)) await act(c, ctx, id, "start");
     if (vm.status !== "up") vm = await waitVm(c, ctx, id, args, "status up", (v) => v.status === "up");
+    // A running VM sees persistent media only at its next boot: change what it sees now too.
+    if (args.cdrom !== undefined && (await getCdrom(c.conn, ctx, id, true)) !== args.cdrom)
+      await setCdrom(c.conn, ctx, id, args.cdrom, true);
     if (vm.next_run_configuration_exists && args.rebootForChanges) {
       getLogger().info(`${who(args)}: rebooting to apply the pending configuration (rebootForChanges)`);
       await act(c, ctx, id, "reboot");
@@ -310,14 +316,21 @@ function outputs(args: VmArgs, comp: VmComputed, digest?: string): Props {
 /** Keeps only what `shape` sets for each named item, with live values (no refresh noise). */
 function projectNamed<T extends { name: string }>(prior: T[] | undefined, live: T[]): T[] | undefined {
   if (prior === undefined) return undefined;
-  return live.map((l) => {
-    const p = prior.find((x) => x.name === l.name);
-    if (!p) return l;
-    const out: Record<string, unknown> = {};
-    for (const k of Object.keys(p))
-      out[k] = (l as Record<string, unknown>)[k] ?? (p as Record<string, unknown>)[k];
-    return out as T;
-  });
+  // In the inputs' order (the engine lists attachments in its own): order alone is no drift.
+  const rank = (l: T) => {
+    const i = prior.findIndex((x) => x.name === l.name);
+    return i < 0 ? prior.length : i;
+  };
+  return [...live]
+    .sort((a, b) => rank(a) - rank(b))
+    .map((l) => {
+      const p = prior.find((x) => x.name === l.name);
+      if (!p) return l;
+      const out: Record<string, unknown> = {};
+      for (const k of Object.keys(p))
+        out[k] = (l as Record<string, unknown>)[k] ?? (p as Record<string, unknown>)[k];
+      return out as T;
+    });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -373,6 +386,18 @@ export const vmProvider: KindProvider = {
     const args = parse(inputs);
     const c = clientOf(args.engine, who(args));
     const ctx = operation(args, "create");
+    if (args.adopt) {
+      // Taken over as it is (its NICs, disks and run state too): only GETs are sent.
+      const where = `engine "${args.engine}"`;
+      const found = await c.vms.findByName(ctx, args.name);
+      if (!found?.id) throw adoptMissing(who(args), "VM", args.name, where);
+      logAdopting(who(args), "VM", found.id, where);
+      const seen = await vmProvider.read(found.id, args);
+      const outs: Props = { ...seen.props, adopted: true };
+      // Outputs never hold cloud-init secrets (read keeps the inputs' values where the engine hides them).
+      if (outs.cloudInit) outs.cloudInit = publicCloudInit(outs.cloudInit);
+      return { id: found.id, outs: compact(outs) };
+    }
     const vm = await withRetry(
       async (attempt) => {
         const found = await c.vms.findByName(ctx, args.name);
@@ -434,13 +459,19 @@ export const vmProvider: KindProvider = {
     }
     const nics = (await c.vms.nics(ctx, vmid)).map(nicFromApi);
     const disks = (await liveDisks(c, ctx, vmid)).map((d) => diskFromApi(d.attachment, d.disk));
+    if (prior.cdrom !== undefined) inputs.cdrom = await getCdrom(c.conn, ctx, vmid);
     inputs.nics = projectNamed(prior.nics, nics);
     inputs.disks = projectNamed(prior.disks, disks);
     const comp = await computed(c, ctx, vmid, vm, {});
     const clean = compact(inputs);
     return {
       id,
-      props: compact({ ...clean, ...comp, cloudInitSecretsDigest: prior.cloudInitSecretsDigest }),
+      props: compact({
+        ...clean,
+        ...comp,
+        cloudInitSecretsDigest: prior.cloudInitSecretsDigest,
+        adopted: prior.adopted,
+      }),
       inputs: clean,
     };
   },
@@ -460,7 +491,7 @@ export const vmProvider: KindProvider = {
     const { computed: comp } = await converge(c, ctx, vmid, args, priorDigest, false);
     if (comp.pendingReboot)
       getLogger().info(`${who(args)}: configuration changes wait for the next reboot (pendingReboot)`);
-    return { outs: outputs(args, comp) };
+    return { outs: { ...outputs(args, comp), ...compact({ adopted: bag(olds).adopted }) } };
   },
 
   async delete(id, props) {

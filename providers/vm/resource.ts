@@ -23,12 +23,16 @@ export class Vm extends pulumi.dynamic.Resource {
   declare readonly macAddresses: pulumi.Output<Record<string, string>>;
   declare readonly diskIds: pulumi.Output<Record<string, string>>;
 
+  /** True when `adopt` took over an existing object (create changed nothing on the engine). */
+  declare readonly adopted: pulumi.Output<boolean | undefined>;
+
   constructor(name: string, args: VmArgs, opts?: pulumi.CustomResourceOptions) {
     super(
       vmShim,
       name,
       {
         ...args,
+        adopted: undefined,
         status: undefined,
         hostId: undefined,
         pendingReboot: undefined,

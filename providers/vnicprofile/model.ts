@@ -1,6 +1,6 @@
 // vNIC profile: inputs, validation, and the explicit mapping to and from the API's vnic_profile.
 import { z } from "zod";
-import { EngineNameSchema, TimeoutsSchema } from "../core/base";
+import { AdoptSchema, EngineNameSchema, TimeoutsSchema } from "../core/base";
 import type { Policy } from "../core/diff";
 import { apiBody, type FieldMappers } from "../core/mapping";
 import type { ApiVnicProfile } from "../ovirt/vnicprofiles";
@@ -21,6 +21,7 @@ export const VnicProfileArgsSchema = z
     portMirroring: bool.optional(),
     passThrough: bool.optional(),
     timeouts: TimeoutsSchema.optional(),
+    adopt: AdoptSchema,
   })
   .strict()
   .superRefine((p, ctx) => {
@@ -46,11 +47,14 @@ export const vnicProfilePolicies: { readonly [K in keyof VnicProfileArgs]-?: Pol
   portMirroring: "update",
   passThrough: "update",
   timeouts: "update",
+  // Taking over an existing object is a create-time choice: changing it later changes nothing.
+  adopt: "ignore",
 };
 
 const toApiFields: FieldMappers<VnicProfileArgs, ApiVnicProfile> = {
   engine: () => undefined,
   timeouts: () => undefined,
+  adopt: () => undefined,
   name: (name) => ({ name }),
   networkId: (id) => ({ network: { id } }),
   description: (description) => ({ description }),
@@ -73,6 +77,11 @@ export function vnicProfileFromApi(p: ApiVnicProfile): Partial<VnicProfileArgs> 
     portMirroring: p.port_mirroring ?? false,
     passThrough: p.pass_through?.mode === "enabled",
   };
+}
+
+export interface VnicProfileOutputs extends VnicProfileArgs {
+  /** True when `adopt` took over an existing object (create made no change on the engine). */
+  adopted?: boolean;
 }
 
 export function vnicProfileComputed(p: ApiVnicProfile): Record<string, unknown> {

@@ -18,7 +18,17 @@ export class VnicProfile extends pulumi.dynamic.Resource {
   declare readonly passThrough: pulumi.Output<boolean | undefined>;
   declare readonly networkFilterId: pulumi.Output<string | undefined>;
 
+  /** True when `adopt` took over an existing object (create changed nothing on the engine). */
+  declare readonly adopted: pulumi.Output<boolean | undefined>;
+
   constructor(name: string, args: VnicProfileArgs, opts?: pulumi.CustomResourceOptions) {
-    super(vnicProfileShim, name, { ...args, networkFilterId: undefined }, opts, "ovirt", "VnicProfile");
+    super(
+      vnicProfileShim,
+      name,
+      { ...args, adopted: undefined, networkFilterId: undefined },
+      opts,
+      "ovirt",
+      "VnicProfile",
+    );
   }
 }

@@ -5,6 +5,8 @@ import type { EngineContext } from "../context";
 import { EmptyAnswer } from "../http/faults";
 import { sendEmpty, sendNode } from "../http/server";
 import { authenticate } from "../sso/authenticate";
+import { Dispatcher } from "./dispatch";
+import { applyFollow } from "./follow";
 import {
   API_PREFIX,
   API_V4_PREFIX,
@@ -62,6 +64,7 @@ export function mountApi(app: FastifyInstance, engine: EngineContext, areas: rea
   });
 
   const routes = areas.flatMap((area) => area(engine));
+  const dispatcher = new Dispatcher(routes);
   for (const prefix of [API_PREFIX, API_V4_PREFIX]) {
     for (const route of routes) {
       app.route({
@@ -75,8 +78,13 @@ export function mountApi(app: FastifyInstance, engine: EngineContext, areas: rea
             method: request.method,
           });
           for (const [k, v] of Object.entries(answer.headers ?? {})) reply.header(k, v);
-          return answer.node
-            ? sendNode(reply, answer.node, request.apiCtx!.format, answer.status)
+          const follow = request.apiCtx!.query.follow;
+          const node =
+            answer.node && route.method === "GET" && follow
+              ? applyFollow(answer.node, follow, request.apiCtx!, dispatcher)
+              : answer.node;
+          return node
+            ? sendNode(reply, node, request.apiCtx!.format, answer.status)
             : sendEmpty(reply, answer.status);
         },
       });

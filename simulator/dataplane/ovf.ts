@@ -99,24 +99,22 @@ function domainDirOf(engine: EngineContext, sdId: string): string | undefined {
 export function vmDefinition(engine: EngineContext, vmId: string): VmDefinition | undefined {
   const vm = engine.store.get<Vm>("vm", vmId);
   if (!vm) return undefined;
-  const attachments = engine.store.list<DiskAttachment>("disk_attachment", (a) => a.vm.id === vmId);
+  const attachments = engine.store.listOfVm<DiskAttachment>("disk_attachment", vmId);
   const disks = attachments
     .map((a) => engine.store.get<Disk>("disk", a.disk.id))
     .filter((d): d is Disk => d !== undefined);
-  const nics = engine.store
-    .list<VmNic>("vm_nic", (n) => n.vm.id === vmId)
-    .map((n) => {
-      const profile = n.vnic_profile
-        ? engine.store.get<{ id: string; name: string; network?: { id: string } }>(
-            "vnic_profile",
-            n.vnic_profile.id,
-          )
-        : undefined;
-      const network = profile?.network
-        ? engine.store.get<{ id: string; name: string }>("network", profile.network.id)
-        : undefined;
-      return { ...n, vnic_profile_name: profile?.name, network_name: network?.name };
-    });
+  const nics = engine.store.listOfVm<VmNic>("vm_nic", vmId).map((n) => {
+    const profile = n.vnic_profile
+      ? engine.store.get<{ id: string; name: string; network?: { id: string } }>(
+          "vnic_profile",
+          n.vnic_profile.id,
+        )
+      : undefined;
+    const network = profile?.network
+      ? engine.store.get<{ id: string; name: string }>("network", profile.network.id)
+      : undefined;
+    return { ...n, vnic_profile_name: profile?.name, network_name: network?.name };
+  });
   const clusterName = engine.store.get<{ id: string; name: string }>("cluster", vm.cluster.id)?.name;
   return { vm, clusterName, nics, disks, attachments };
 }

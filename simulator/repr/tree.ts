@@ -107,18 +107,31 @@ export function renderValue(
 function renderFields(fields: readonly Field[], value: Value, ctx: RenderContext): Node[] {
   const out: Node[] = [];
   for (const f of fields) {
-    if (f.model44 && !ctx.model44) continue;
     if (f.attribute) continue;
-    const node = renderValue(f.name, f.type, value[f.name], ctx);
+    const v = value[f.name];
+    // Most members of a big entity are absent: skip them before anything else.
+    if (v === undefined || v === null) continue;
+    if (f.model44 && !ctx.model44) continue;
+    const node = renderValue(f.name, f.type, v, ctx);
     if (node) out.push(node);
   }
   return out;
 }
 
+/** The attribute members of each struct, found once (GET /vms renders thousands of structs). */
+const ATTRIBUTE_FIELDS = new WeakMap<Struct, readonly Field[]>();
+
 export function renderStruct(name: string, struct: Struct, value: Value, ctx: RenderContext): Node {
-  const attrs: Array<[string, string]> = struct.fields
-    .filter((f) => f.attribute && value[f.name] !== undefined && value[f.name] !== null)
-    .map((f) => [f.name, String(value[f.name])]);
+  let attrFields = ATTRIBUTE_FIELDS.get(struct);
+  if (!attrFields) {
+    attrFields = struct.fields.filter((f) => f.attribute);
+    ATTRIBUTE_FIELDS.set(struct, attrFields);
+  }
+  const attrs: Array<[string, string]> = [];
+  for (const f of attrFields) {
+    const v = value[f.name] as string | number | boolean | null | undefined;
+    if (v !== undefined && v !== null) attrs.push([f.name, String(v)]);
+  }
   return element(name, renderFields(struct.fields, value, ctx), attrs);
 }
 

@@ -4,16 +4,28 @@ import type { Node } from "./tree";
 
 export const XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>';
 
+// Large lists (GET /vms of thousands) go through here: the escapes test before they replace, and
+// the indentation strings are made once.
+const TEXT_SPECIAL = /[&<>]/;
+const ATTR_SPECIAL = /[&<>"]/;
+
 function escapeText(s: string): string {
+  if (!TEXT_SPECIAL.test(s)) return s;
   return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }
 
 function escapeAttr(s: string): string {
+  if (!ATTR_SPECIAL.test(s)) return s;
   return escapeText(s).replace(/"/g, "&quot;");
 }
 
+const PADS: string[] = [];
+function padOf(depth: number): string {
+  return (PADS[depth] ??= "    ".repeat(depth));
+}
+
 function write(node: Node, depth: number, out: string[]): void {
-  const pad = "    ".repeat(depth);
+  const pad = padOf(depth);
   switch (node.kind) {
     case "leaf":
       out.push(`${pad}<${node.name}>${escapeText(node.text)}</${node.name}>`);
@@ -22,7 +34,8 @@ function write(node: Node, depth: number, out: string[]): void {
       for (const item of node.items) write(item, depth, out);
       return;
     case "element": {
-      const attrs = node.attrs.map(([k, v]) => ` ${k}="${escapeAttr(v)}"`).join("");
+      let attrs = "";
+      for (const [k, v] of node.attrs) attrs += ` ${k}="${escapeAttr(v)}"`;
       const hasChildren = node.children.some((c) => c.kind !== "repeated" || c.items.length > 0);
       if (!hasChildren) {
         out.push(`${pad}<${node.name}${attrs}/>`);

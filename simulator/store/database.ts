@@ -14,6 +14,8 @@ CREATE TABLE IF NOT EXISTS entities (
   json TEXT NOT NULL,
   PRIMARY KEY (kind, id)
 );
+-- The rows that belong to a VM (NICs, disk attachments): EntityStore.listOfVm.
+CREATE INDEX IF NOT EXISTS entities_vm ON entities (kind, json_extract(json, '$.vm.id'));
 CREATE TABLE IF NOT EXISTS tokens (
   token TEXT PRIMARY KEY,
   user_name TEXT NOT NULL,

@@ -72,3 +72,43 @@ export async function list(
   const body = await getJson<Record<string, Array<Record<string, unknown>>>>(access, collection);
   return body?.[singular] ?? [];
 }
+
+/** A request the engine logged (what `EngineProcess.requests()` returns, or a subset of it). */
+export interface LoggedCall {
+  method: string;
+  path: string;
+  status: number;
+}
+
+/**
+ * The write requests (anything but GET/HEAD) to the REST API an engine logged since index `from`
+ * of its request log; the SSO login is not a write to the engine's objects.
+ */
+export function writesSince(engine: { requests(): LoggedCall[] }, from: number): LoggedCall[] {
+  return engine
+    .requests()
+    .slice(from)
+    .filter((r) => r.method !== "GET" && r.method !== "HEAD" && r.path.startsWith("/ovirt-engine/api"))
+    .map((r) => ({ method: r.method, path: r.path, status: r.status }));
+}
+
+/** Sends `body` (JSON) with `method` to `<api>/<path>`, as a change made behind Pulumi's back. */
+export async function sendJson(
+  access: EngineAccess,
+  method: "PUT" | "POST" | "DELETE",
+  path: string,
+  body: unknown,
+): Promise<{ status: number; body: string }> {
+  return request(
+    access,
+    method,
+    `${access.url.replace(/\/$/, "")}/${path}`,
+    {
+      Authorization: `Bearer ${await token(access)}`,
+      Accept: "application/json",
+      "Content-Type": "application/json",
+      Version: "4",
+    },
+    JSON.stringify(body),
+  );
+}

@@ -59,3 +59,123 @@ export function stepsOf(events: EngineEvent[]): Record<string, string> {
   }
   return steps;
 }
+
+/** A resource of the test program tests/e2e/programs/providers.ts ("@name" = that resource's id). */
+export interface ProgramResource {
+  kind: string;
+  name: string;
+  args: Record<string, unknown>;
+  retainOnDelete?: boolean;
+  dependsOn?: string[];
+}
+
+export interface ProgramStack extends TestStack {
+  /** Replaces `ovirt-lab:resources` (what the program declares) in the stack's config file. */
+  setResources(resources: ProgramResource[]): void;
+  /** The raw checkpoint file of the stack (secrets encrypted). */
+  stateFile: string;
+}
+
+/**
+ * A stack of the providers' test program (tests/e2e/programs/providers.ts, compiled to dist/) in a
+ * scratch project: engines in the config as the lab has them, resources as given.
+ */
+export async function programStack(
+  engines: Record<string, TestEngine>,
+  resources: ProgramResource[],
+): Promise<ProgramStack> {
+  const workDir = scratchProject("ovirt-lab-prog-", { main: "dist/tests/e2e/programs/providers.js" });
+  const stackName = "e2e";
+  const stack = await openStack({
+    stackName,
+    workDir,
+    backendDir: path.join(workDir, ".backend"),
+    passphrase: "e2e-passphrase",
+  });
+  const configFile = path.join(workDir, `Pulumi.${stackName}.yaml`);
+  const setIn = (key: string, value: unknown): void => {
+    const doc = YAML.parseDocument(fs.existsSync(configFile) ? fs.readFileSync(configFile, "utf8") : "{}");
+    doc.setIn(["config", key], doc.createNode(value));
+    fs.writeFileSync(configFile, doc.toString());
+  };
+  for (const [name, e] of Object.entries(engines)) {
+    await stack.setConfig(`ovirt-lab:engines.${name}.url`, { value: e.url }, true);
+    await stack.setConfig(`ovirt-lab:engines.${name}.caFile`, { value: e.caFile }, true);
+    await stack.setConfig(
+      `ovirt-lab:engines.${name}.password`,
+      { value: e.adminPassword, secret: true },
+      true,
+    );
+  }
+  setIn("ovirt-lab:resources", resources);
+  return {
+    stack,
+    workDir,
+    configFile,
+    setLab: (lab) => setIn("ovirt-lab:lab", lab),
+    setResources: (r) => setIn("ovirt-lab:resources", r),
+    stateFile: path.join(workDir, ".backend", ".pulumi", "stacks", "ovirt-lab", `${stackName}.json`),
+  };
+}
+
+/**
+ * Raw state bytes per resource type: each resource's JSON in the checkpoint file summed by type, and
+ * how much of it is the serialized provider (`__provider`, in inputs and outputs).
+ */
+export function stateBytesByType(
+  stateFile: string,
+): Record<string, { count: number; bytes: number; providerBytes: number }> {
+  const text = fs.readFileSync(stateFile, "utf8");
+  type Res = { type: string; inputs?: { __provider?: string }; outputs?: { __provider?: string } };
+  const resources =
+    (JSON.parse(text) as { checkpoint: { latest: { resources?: Res[] } } }).checkpoint.latest.resources ?? [];
+  const out: Record<string, { count: number; bytes: number; providerBytes: number }> = {};
+  for (const r of resources) {
+    const entry = (out[r.type] ??= { count: 0, bytes: 0, providerBytes: 0 });
+    entry.count++;
+    entry.bytes += Buffer.byteLength(JSON.stringify(r));
+    for (const p of [r.inputs?.__provider, r.outputs?.__provider])
+      entry.providerBytes += Buffer.byteLength(JSON.stringify(p ?? ""));
+  }
+  return out;
+}
+
+/**
+ * The pids of the dynamic-provider processes (`pulumi-resource-pulumi-nodejs`, i.e. node running
+ * @pulumi/pulumi/cmd/dynamic-provider) that serve the stack in `workDir`: told apart from other
+ * tests' by the backend URL in their environment.
+ */
+export function providerPids(workDir: string): number[] {
+  const backend = `PULUMI_BACKEND_URL=file://${path.resolve(workDir, ".backend")}`;
+  const pids: number[] = [];
+  for (const entry of fs.readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const cmd = fs.readFileSync(`/proc/${entry}/cmdline`, "utf8").split("\0").join(" ");
+      if (!/pulumi-resource-pulumi-nodejs|cmd\/dynamic-provider/.test(cmd)) continue;
+      const env = fs.readFileSync(`/proc/${entry}/environ`, "utf8").split("\0");
+      if (env.includes(backend)) pids.push(Number(entry));
+    } catch {
+      // Gone meanwhile, or not ours to read.
+    }
+  }
+  return pids;
+}
+
+/** The pids of the Pulumi CLI processes (`pulumi up`, ...) working on the stack in `workDir`. */
+export function cliPids(workDir: string): number[] {
+  const backend = `PULUMI_BACKEND_URL=file://${path.resolve(workDir, ".backend")}`;
+  const pids: number[] = [];
+  for (const entry of fs.readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const argv = fs.readFileSync(`/proc/${entry}/cmdline`, "utf8").split("\0");
+      if (path.basename(argv[0] ?? "") !== "pulumi") continue;
+      const env = fs.readFileSync(`/proc/${entry}/environ`, "utf8").split("\0");
+      if (env.includes(backend)) pids.push(Number(entry));
+    } catch {
+      // Gone meanwhile, or not ours to read.
+    }
+  }
+  return pids;
+}

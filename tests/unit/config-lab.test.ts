@@ -26,6 +26,7 @@ function seedLab() {
     ],
     networks: [{ name: "ocp", vlan: 20, clusters: [{ name: "ocpcluster", required: true }] }],
     gluster: {
+      ssh: { privateKeyPath: "/root/.ssh/id_ed25519", knownHostsFile: "/root/.ssh/known_hosts" },
       servers: [
         { name: "gs1", address: "198.18.0.1" },
         { name: "gs2", address: "198.18.0.2" },

@@ -2,14 +2,14 @@
 // sets or clears the cluster's "upgrade running" flag (the ANSIBLE cluster_upgrade role brackets host
 // upgrades with it). It does not change the compatibility level.
 import type { EngineContext } from "../../context";
-import { mandatory, invalidValue } from "../../http/faults";
+import { mandatory, invalidValue, notFound } from "../../http/faults";
 import { decodeStruct, parseBody } from "../../repr/decode";
 import { field, struct, T } from "../../repr/schema";
 import type { ApiRequest, Area } from "../context";
 import { recordEvent } from "../events/record";
 import { ActionFault, performAction } from "../jobs/command";
 import { jobText } from "../jobs/record";
-import { findByPathId } from "../respond";
+import { findByPathId, pathId } from "../respond";
 import type { Cluster } from "./model";
 
 const UpgradeAction = struct("Action", [field("upgrade_action", T.string)]);
@@ -19,6 +19,7 @@ type UpgradableCluster = Cluster & { upgrade_running?: boolean };
 
 function upgrade(engine: EngineContext, req: ApiRequest) {
   const c = findByPathId<UpgradableCluster>(engine.store, "cluster", req.params.id);
+  if (req.params.dcId !== undefined && c.data_center?.id !== pathId(req.params.dcId)) throw notFound();
   const raw = parseBody(req.body, req.ctx.bodyFormat, "action");
   const a = (raw === undefined ? {} : decodeStruct(UpgradeAction, raw, req.ctx.render.model44)) as {
     upgrade_action?: string;
@@ -52,4 +53,6 @@ function upgrade(engine: EngineContext, req: ApiRequest) {
 
 export const clusterUpgradeRoutes: Area = (engine) => [
   { method: "POST", path: "/clusters/:id/upgrade", handle: (req) => upgrade(engine, req) },
+  // The same action under the data center's view of its clusters (its link is rendered there too).
+  { method: "POST", path: "/datacenters/:dcId/clusters/:id/upgrade", handle: (req) => upgrade(engine, req) },
 ];

@@ -34,7 +34,7 @@ export function resolveRef<T extends { id: string; name: string }>(
  * Whether another entity of `kind` already has `name`. The engine's uniqueness checks differ per kind:
  * clusters compare case-insensitively, data centers case-sensitively (their DAO getByName flags).
  */
-export function nameTaken<T extends { id: string; name: string }>(
+export function nameTaken(
   store: EntityStore,
   kind: EntityKind,
   name: string,
@@ -42,5 +42,7 @@ export function nameTaken<T extends { id: string; name: string }>(
 ): boolean {
   const norm = (s: string) => (opts.caseSensitive ? s : s.toLowerCase());
   const wanted = norm(name);
-  return store.list<T>(kind, (e) => e.id !== opts.exceptId && norm(e.name) === wanted).length > 0;
+  return store
+    .pluck(kind, "name")
+    .some((e) => e.id !== opts.exceptId && typeof e.value === "string" && norm(e.value) === wanted);
 }

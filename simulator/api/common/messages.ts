@@ -163,6 +163,23 @@ export const MSG = {
     "Cannot ${action} ${type}. The Storage Domain already exists.",
     "CONFLICT",
   ),
+  // storage server connections (AddStorageServerConnection, Update…, Remove…)
+  ACTION_TYPE_FAILED_STORAGE_CONNECTION_ALREADY_EXISTS: m(
+    "Cannot ${action} ${type}. Storage connection already exists.",
+    "CONFLICT",
+  ),
+  ACTION_TYPE_FAILED_UNSUPPORTED_ACTION_DOMAIN_MUST_BE_IN_MAINTENANCE_OR_UNATTACHED: m(
+    "Cannot ${action} ${type}. The data domains ${domainNames} should be in maintenance or unattached.",
+    "CONFLICT",
+  ),
+  ACTION_TYPE_FAILED_STORAGE_CONNECTION_UNSUPPORTED_ACTION_NOT_SAME_STORAGE_TYPE: m(
+    "Cannot ${action} ${type}. Storage connection and domain type don't match.",
+    "BAD_PARAMETERS",
+  ),
+  ACTION_TYPE_FAILED_STORAGE_CONNECTION_BELONGS_TO_SEVERAL_STORAGE_DOMAINS: m(
+    "Cannot ${action} ${type}. Storage connection parameters are used by the following storage domains : ${domainNames}.",
+    "CONFLICT",
+  ),
   ERROR_CANNOT_ADD_EXISTING_STORAGE_DOMAIN_CONNECTION_DATA_ILLEGAL: m(
     "Cannot import Storage Domain. Internal Error: The connection data is illegal.",
     "BAD_PARAMETERS",
@@ -237,6 +254,12 @@ export const MSG = {
   ),
   ACTION_TYPE_FAILED_DISK_IS_LOCKED: m(
     "Cannot ${action} ${type}: Disk is locked. Please try again later.",
+    "CONFLICT",
+  ),
+  // Lab text (the engine refuses these through its ImageTransfer phase checks): an action the
+  // transfer's current phase does not allow.
+  ACTION_TYPE_FAILED_IMAGE_TRANSFER_PHASE: m(
+    "Cannot ${action} ${type}. The image transfer is in phase ${phase}.",
     "CONFLICT",
   ),
   ACTION_TYPE_FAILED_DISKS_LOCKED: m(
@@ -387,7 +410,8 @@ export type Action =
   | "upgrade"
   | "check for upgrade"
   | "restart"
-  | "fence";
+  | "fence"
+  | "transfer";
 /** VAR__TYPE__* values: what `${type}` reads as. */
 export type TypeName =
   | "Cluster"
@@ -400,7 +424,8 @@ export type TypeName =
   | "Gluster Volume"
   | "Virtual Disk"
   | "Interface"
-  | "VM network interface profile";
+  | "VM network interface profile"
+  | "Storage Connection";
 
 export interface Failure {
   key: MessageKey;

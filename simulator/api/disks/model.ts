@@ -39,7 +39,7 @@ export const DISK: EntityType = {
     field("actual_size", T.long, { readOnly: true }),
     field("alias", T.string),
     field("backup", T.enumOf("DiskBackup", ["incremental", "none"]), { readOnly: true }),
-    field("content_type", T.string, { readOnly: true }),
+    field("content_type", T.string),
     field("format", T.enumOf("DiskFormat", DISK_FORMATS)),
     field("image_id", T.string, { readOnly: true }),
     field("propagate_errors", T.boolean),

@@ -2,7 +2,7 @@
 // resize, remove). A new disk is `locked` until the scheduler has written its image file, then `ok`.
 import crypto from "node:crypto";
 import type { EngineContext } from "../../context";
-import { entityNotFound, mandatory, malformedId } from "../../http/faults";
+import { entityNotFound, mandatory, malformedId, notFound } from "../../http/faults";
 import type { Value } from "../../repr/tree";
 import type { ApiRequest, Area } from "../context";
 import { readEntity } from "../common/input";
@@ -15,6 +15,7 @@ import {
   entityAnswer,
   findByPathId,
   isUuid,
+  pathId,
   performedAnswer,
 } from "../respond";
 import { removeImage, writeImage } from "./files";
@@ -80,7 +81,8 @@ export function addDisk(engine: EngineContext, input: Value, prefix: string, def
     status: "locked",
     wipe_after_delete: (input.wipe_after_delete as boolean | undefined) ?? sd.wipe_after_delete ?? false,
     propagate_errors: false,
-    content_type: "data",
+    // `iso` disks hold installation media on data domains (4.4); image transfers fill them.
+    content_type: input.content_type === "iso" ? "iso" : "data",
     storage_type: "image",
     storage_domains: [{ id: sd.id }],
   };
@@ -147,6 +149,29 @@ function get(engine: EngineContext, req: ApiRequest) {
   return entityAnswer(DISK, presentDisk(findByPathId<Disk>(engine.store, "disk", req.params.id)), req.ctx);
 }
 
+/** /storagedomains/{sd}/disks: the disks whose image is on that domain (hrefs under the domain). */
+function domainOf(engine: EngineContext, req: ApiRequest): StorageDomain {
+  return findByPathId<StorageDomain>(engine.store, "storage_domain", req.params.sdId);
+}
+
+function onDomain(engine: EngineContext, sd: StorageDomain): Disk[] {
+  return engine.store.list<Disk>("disk", (d) => d.storage_domains.some((s) => s.id === sd.id));
+}
+
+function listOnDomain(engine: EngineContext, req: ApiRequest) {
+  const sd = domainOf(engine, req);
+  const found = listWithSearch(onDomain(engine, sd), req.ctx.query, DISK_SEARCH, (d) => d.alias);
+  return collectionAnswer(DISK, found.map(presentDisk), req.ctx, `storagedomains/${sd.id}/disks`);
+}
+
+function getOnDomain(engine: EngineContext, req: ApiRequest) {
+  const sd = domainOf(engine, req);
+  const id = pathId(req.params.id);
+  const disk = onDomain(engine, sd).find((d) => d.id === id);
+  if (!disk) throw notFound();
+  return entityAnswer(DISK, presentDisk(disk), req.ctx, `storagedomains/${sd.id}/disks`);
+}
+
 function add(engine: EngineContext, req: ApiRequest) {
   const raw = readEntity(req, DISK, "disks/methods/add");
   if (!raw) throw mandatory("disk");
@@ -183,5 +208,7 @@ export const diskRoutes: Area = (engine) => {
     { method: "GET", path: "/disks/:id", handle: (req) => get(engine, req) },
     { method: "PUT", path: "/disks/:id", handle: (req) => update(engine, req) },
     { method: "DELETE", path: "/disks/:id", handle: (req) => remove(engine, req) },
+    { method: "GET", path: "/storagedomains/:sdId/disks", handle: (req) => listOnDomain(engine, req) },
+    { method: "GET", path: "/storagedomains/:sdId/disks/:id", handle: (req) => getOnDomain(engine, req) },
   ];
 };
