@@ -2,6 +2,8 @@
 // naming each offending path, and the engine sees no request at all (its request log stays empty).
 import * as fs from "fs";
 import { startEngine } from "../../testbed/engine-process";
+import YAML from "yaml";
+import { bad, secrets, seedLab } from "../fixtures/bad-configs";
 import { labStack, type TestStack } from "../helpers/stack";
 
 type Engine = Awaited<ReturnType<typeof startEngine>>;
@@ -46,4 +48,30 @@ describe("a bad lab config through the real Pulumi CLI", () => {
     }
     expect(engine.requests().slice(before)).toEqual([]);
   }, 300_000);
+
+  test(`each of the ${bad.length} bad configurations fails up with its message and no request`, async () => {
+    for (const [what, edit, expected] of bad) {
+      const lab = seedLab();
+      const s = structuredClone(secrets);
+      edit(lab, s);
+      t.setLab(lab);
+      // Test-only secrets (fake canaries), written in plain text into the scratch stack file.
+      const doc = YAML.parseDocument(fs.readFileSync(t.configFile, "utf8"));
+      doc.setIn(["config", "ovirt-lab:secrets"], doc.createNode(s));
+      fs.writeFileSync(t.configFile, doc.toString());
+      const before = engine.requests().length;
+      let output = "";
+      const failed = await t.stack.up({ onOutput: (text) => (output += text) }).then(
+        () => false,
+        (err: Error) => {
+          output += err.message;
+          return true;
+        },
+      );
+      if (!failed || !output.includes(expected)) {
+        throw new Error(`${what}: expected up to fail with "${expected}", got:\n${output.slice(-2000)}`);
+      }
+      expect(engine.requests().slice(before)).toEqual([]);
+    }
+  }, 900_000);
 });
