@@ -3,6 +3,9 @@
 //
 //   node dist/tools/recover.js [--stack NAME] [--cwd PROJECT_DIR]
 //
+// 0. A checkpoint the crash truncated (the CLI killed while writing it: "failed to load checkpoint:
+//    EOF") is restored from the file backend's own copies (`<stack>.json.bak`, then the newest of
+//    `.pulumi/backups/`). Objects the lost step made are found again by name on the next `up`.
 // 1. A lock whose owner is gone (same host, pid no longer running) is removed with `pulumi cancel`;
 //    a lock held by a live process is left alone and reported (another update is running).
 // 2. Plugin processes of this stack whose CLI is gone (language host, dynamic providers, reparented
@@ -17,6 +20,7 @@ import * as os from "os";
 import * as path from "path";
 
 export interface RecoveryReport {
+  restoredCheckpoint?: string;
   staleLocks: string[];
   liveLocks: string[];
   reapedPids: number[];
@@ -54,6 +58,40 @@ function locks(
       const l = JSON.parse(fs.readFileSync(file, "utf8")) as { pid?: number; hostname?: string };
       return { file, pid: Number(l.pid ?? 0), host: String(l.hostname ?? "") };
     });
+}
+
+function parses(file: string): boolean {
+  try {
+    const text = fs.readFileSync(file, "utf8");
+    return text.trim() !== "" && typeof JSON.parse(text) === "object";
+  } catch {
+    return false;
+  }
+}
+
+/** Restores a truncated or unparsable checkpoint from the backend's backups; returns the source used. */
+export function restoreCheckpoint(backend: string, project: string, stack: string): string | undefined {
+  const checkpoint = path.join(backend, ".pulumi", "stacks", project, `${stack}.json`);
+  if (!fs.existsSync(checkpoint) || parses(checkpoint)) return undefined;
+  const backups = path.join(backend, ".pulumi", "backups", project, stack);
+  const candidates = [
+    `${checkpoint}.bak`,
+    ...(fs.existsSync(backups)
+      ? fs
+          .readdirSync(backups)
+          .filter((f) => f.endsWith(".json"))
+          .map((f) => path.join(backups, f))
+          .sort((a, b) => fs.statSync(b).mtimeMs - fs.statSync(a).mtimeMs)
+      : []),
+  ];
+  const source = candidates.find((f) => fs.existsSync(f) && parses(f));
+  if (!source) {
+    throw new Error(`the checkpoint ${checkpoint} is unreadable and no readable backup exists in ${backups}`);
+  }
+  const tmp = `${checkpoint}.recover.${process.pid}`;
+  fs.copyFileSync(source, tmp);
+  fs.renameSync(tmp, checkpoint);
+  return source;
 }
 
 /** Linux: processes of this backend whose parent is init (their CLI died), plugin binaries only. */
@@ -95,7 +133,9 @@ export async function recoverStack(
   const backend = fileBackend(env);
   if (backend) {
     const settings = await stack.workspace.projectSettings();
-    const held = locks(backend, settings.name, stack.name.split("/").pop() ?? stack.name);
+    const stackName = stack.name.split("/").pop() ?? stack.name;
+    report.restoredCheckpoint = restoreCheckpoint(backend, settings.name, stackName);
+    const held = locks(backend, settings.name, stackName);
     for (const l of held) {
       const mine = l.host === "" || l.host === os.hostname();
       if (mine && !alive(l.pid)) report.staleLocks.push(`${l.file} (pid ${l.pid} is gone)`);
