@@ -3,7 +3,8 @@
 //
 //   node dist/tools/recover.js [--stack NAME] [--cwd PROJECT_DIR]
 //
-// 0. A checkpoint the crash truncated (the CLI killed while writing it: "failed to load checkpoint:
+// 0. Attribute sidecars (`*.attrs`) the crash left empty are removed (they break every read), and
+//    a checkpoint the crash truncated (the CLI killed while writing it: "failed to load checkpoint:
 //    EOF") is restored from the file backend's own copies (`<stack>.json.bak`, then the newest of
 //    `.pulumi/backups/`). Objects the lost step made are found again by name on the next `up`.
 // 1. A lock whose owner is gone (same host, pid no longer running) is removed with `pulumi cancel`;
@@ -20,6 +21,8 @@ import * as os from "os";
 import * as path from "path";
 
 export interface RecoveryReport {
+  /** Attribute sidecars (`*.attrs`) left empty by the crash, removed. */
+  repairedAttributes?: string[];
   restoredCheckpoint?: string;
   staleLocks: string[];
   liveLocks: string[];
@@ -67,6 +70,29 @@ function parses(file: string): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * The file backend keeps each blob's attributes in a `<file>.attrs` sidecar that it writes in place
+ * (gocloud fileblob), so a CLI killed at that moment leaves it empty, and every later command fails
+ * with "failed to load checkpoint: EOF" although the checkpoint itself is whole. A sidecar that does
+ * not parse is removed: a missing one reads as "no attributes", which is all it held that matters.
+ */
+export function repairAttributes(backend: string): string[] {
+  const repaired: string[] = [];
+  const walk = (dir: string): void => {
+    if (!fs.existsSync(dir)) return;
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      const file = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(file);
+      else if (entry.name.endsWith(".attrs") && !parses(file)) {
+        fs.rmSync(file, { force: true });
+        repaired.push(file);
+      }
+    }
+  };
+  walk(path.join(backend, ".pulumi"));
+  return repaired;
 }
 
 /** Restores a truncated or unparsable checkpoint from the backend's backups; returns the source used. */
@@ -134,6 +160,7 @@ export async function recoverStack(
   if (backend) {
     const settings = await stack.workspace.projectSettings();
     const stackName = stack.name.split("/").pop() ?? stack.name;
+    report.repairedAttributes = repairAttributes(backend);
     report.restoredCheckpoint = restoreCheckpoint(backend, settings.name, stackName);
     const held = locks(backend, settings.name, stackName);
     for (const l of held) {
@@ -171,13 +198,18 @@ async function main(argv: string[]): Promise<void> {
     return i >= 0 ? argv[i + 1] : undefined;
   };
   const workDir = path.resolve(arg("--cwd") ?? process.cwd());
+  // Before anything reads the stack: a broken attribute sidecar makes every CLI command fail.
+  const backend = fileBackend(process.env);
+  if (backend) repairAttributes(backend);
   const ws = await LocalWorkspace.create({ workDir });
   const stackName = arg("--stack") ?? (await ws.stack())?.name;
   if (!stackName) throw new Error("no stack selected: pass --stack NAME");
   const stack = await LocalWorkspace.selectStack({ stackName, workDir });
   const r = await recoverStack(stack);
   process.stdout.write(
-    `stale locks removed: ${r.staleLocks.length}\norphaned plugin processes ended: ${r.reapedPids.length}\n` +
+    `attribute files repaired: ${r.repairedAttributes?.length ?? 0}\n` +
+      `checkpoint restored: ${r.restoredCheckpoint ?? "no (it was whole)"}\n` +
+      `stale locks removed: ${r.staleLocks.length}\norphaned plugin processes ended: ${r.reapedPids.length}\n` +
       `pending operations cleared: ${r.pendingCleared.length}${r.pendingCleared.map((p) => `\n  ${p}`).join("")}\n` +
       `now run: pulumi up\n`,
   );

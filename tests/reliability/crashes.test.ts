@@ -134,6 +134,8 @@ async function finish(
   const env = offlineEnv({ backendDir: path.join(t.workDir, ".backend"), passphrase: "e2e-passphrase" });
   const r = await recoverStack(t.stack, env);
   const recovery = [
+    ...(r.repairedAttributes?.length ? [`attribute files repaired ${r.repairedAttributes.length}`] : []),
+    ...(r.restoredCheckpoint ? ["checkpoint restored"] : []),
     ...(r.staleLocks.length ? [`stale locks ${r.staleLocks.length}`] : []),
     ...(r.reapedPids.length ? [`orphaned plugins ${r.reapedPids.length}`] : []),
     ...(r.pendingCleared.length ? [`pending cleared ${r.pendingCleared.length}`] : []),

@@ -2,7 +2,9 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { restoreCheckpoint } from "../../tools/recover";
+import { execFileSync } from "child_process";
+import { offlineEnv } from "../../testbed/pulumi";
+import { repairAttributes, restoreCheckpoint } from "../../tools/recover";
 
 function backend(): { dir: string; checkpoint: string; backups: string } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "backend-"));
@@ -45,4 +47,29 @@ test("with nothing readable it says so instead of guessing", () => {
   const b = backend();
   fs.writeFileSync(b.checkpoint, "");
   expect(() => restoreCheckpoint(b.dir, "ovirt-lab", "e2e")).toThrow(/no readable backup/);
+});
+
+test("an attribute sidecar left empty by a killed CLI breaks the real CLI; repairAttributes fixes it", () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "attrs-"));
+  try {
+    fs.writeFileSync(path.join(dir, "Pulumi.yaml"), "name: attrs\nruntime: yaml\n");
+    const env = { ...process.env, ...offlineEnv({ backendDir: path.join(dir, "be"), passphrase: "p" }) };
+    const cli = (...args: string[]) =>
+      execFileSync("pulumi", [...args, "--stack", "s", "--non-interactive"], {
+        cwd: dir,
+        env,
+        encoding: "utf8",
+      });
+    execFileSync("pulumi", ["stack", "init", "s", "--non-interactive"], { cwd: dir, env });
+    const stacks = path.join(dir, "be", ".pulumi", "stacks", "attrs");
+    const sidecar = path.join(stacks, "s.json.attrs");
+    const good = fs.readFileSync(path.join(stacks, "s.json.bak.attrs"), "utf8");
+    fs.writeFileSync(sidecar, "");
+    expect(() => cli("stack", "export")).toThrow(/failed to load checkpoint: EOF/);
+    expect(repairAttributes(path.join(dir, "be"))).toEqual([sidecar]);
+    expect(fs.readFileSync(path.join(stacks, "s.json.bak.attrs"), "utf8")).toBe(good);
+    expect(JSON.parse(cli("stack", "export"))).toHaveProperty("version", 3);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });
