@@ -7,6 +7,7 @@ NPM_STAMP := node_modules/.package-lock.json
 
 help:
 	@echo "make demo   - build what is missing, start the embedded 4.4 engine, pulumi up the lab stack"
+	@echo "make demo DEMO=migration - the seed lab's whole 4.3 -> 4.4 move on two embedded engines (docs/migration.md)"
 	@echo "make test   - build what is missing and run the whole test suite"
 	@echo "make bench  - build what is missing and run the benchmarks (bench/results/latest.json, docs/benchmarks.md)"
 	@echo "make lint   - typecheck, eslint and prettier"
@@ -30,8 +31,12 @@ build: deps
 
 setup: deps toolchain sdk build
 
+# DEMO=migration: the 4.3 -> 4.4 move instead of the 4.4 lab.
+DEMO ?= lab
 demo: setup
-	node dist/testbed/demo.js
+	@if [[ "$(DEMO)" == migration ]]; then node dist/testbed/demo-migration.js; \
+	elif [[ "$(DEMO)" == lab ]]; then node dist/testbed/demo.js; \
+	else echo "DEMO=$(DEMO): must be lab or migration" >&2; exit 2; fi
 
 test: setup
 	bash testbed/run-tests.sh $(JEST_ARGS)

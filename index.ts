@@ -1,6 +1,7 @@
 // The lab stack: validate the whole config first (nothing is declared on bad input), then build it.
 import * as pulumi from "@pulumi/pulumi";
 import { Lab } from "./components/lab";
+import { Migration } from "./components/migration";
 import { loadStackConfig, withEnvOverrides } from "./config/load";
 import { ConfigError } from "./config/validate";
 
@@ -14,6 +15,7 @@ function load() {
       lab,
       engines: config.getObject("engines"),
       secrets: config.getObject("secrets"),
+      legacy: config.getObject("legacy"),
     });
   } catch (err) {
     if (err instanceof ConfigError) throw new pulumi.RunError(err.message);
@@ -21,8 +23,18 @@ function load() {
   }
 }
 
-const { lab, secrets } = load();
-const built = new Lab("lab", lab, secrets);
+const { secrets, migration } = load();
+// During a 4.3 -> 4.4 move (docs/migration.md): the legacy engine's lab, adopted as it is, and the
+// steps of each move; the target lab's moved objects wait for their steps.
+if (migration.legacy) new Lab("legacy", migration.legacy, undefined, undefined, { legacy: true });
+const moves =
+  migration.hosts.length || migration.domains.length
+    ? new Migration("migration", migration, secrets)
+    : undefined;
+const built = new Lab("lab", migration.target, secrets, undefined, {
+  hostsAfter: moves?.hostsAfter,
+  domainsAfter: moves?.domainsAfter,
+});
 
 export const dataCenterId = built.dataCenter.id;
 export const clusterIds = built.clusterIds();

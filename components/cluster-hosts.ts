@@ -12,6 +12,10 @@ export interface ClusterHostsArgs {
   cluster: Cluster;
   hosts: HostSpec[];
   secrets: SecretsSpec["hosts"];
+  /** Take the hosts over as they are (the legacy lab). */
+  adopt?: true;
+  /** What each host waits for, by name (a moved host: its reprovision step). */
+  after: Record<string, pulumi.Resource[]>;
 }
 
 export class ClusterHosts extends pulumi.ComponentResource {
@@ -35,8 +39,10 @@ export class ClusterHosts extends pulumi.ComponentResource {
           description: h.description,
           sshPublicKey: h.sshPublicKey,
           rootPassword: s.rootPassword === undefined ? undefined : pulumi.secret(s.rootPassword),
+          // An adopted host keeps its power management as the engine has it (its password is not
+          // readable, and nothing is installed).
           powerManagement:
-            pm === undefined
+            pm === undefined || args.adopt
               ? undefined
               : pulumi.secret({
                   type: pm.type,
@@ -45,8 +51,9 @@ export class ClusterHosts extends pulumi.ComponentResource {
                   // load.ts refuses power management without its password.
                   password: s.powerManagementPassword ?? "",
                 }),
+          adopt: args.adopt,
         },
-        { parent: this },
+        { parent: this, dependsOn: args.after[h.name] ?? [] },
       );
     }
     this.registerOutputs({});

@@ -16,6 +16,20 @@ import { VmFleet } from "./vm-fleet";
 
 const NO_SECRETS: SecretsSpec = { hosts: {}, vms: {}, gluster: {} };
 
+/** How a Lab is declared: the target (default), or the legacy engine's during a move (ADR 5). */
+export interface LabOptions {
+  /**
+   * The legacy engine's lab, as `discover` wrote it: every object is adopted as it is (the engine
+   * sees only GETs), its resources' URNs differ from the target lab's (type LegacyLab), and its VMs
+   * are only forgotten, never deleted, when they leave the stack (their disks hold data).
+   */
+  legacy?: boolean;
+  /** What a host of this lab waits for (a moved host: the steps that free its machine). */
+  hostsAfter?: Record<string, pulumi.Resource[]>;
+  /** What a storage domain of this lab waits for (a moved domain: the steps that free it). */
+  domainsAfter?: Record<string, pulumi.Resource[]>;
+}
+
 export class Lab extends pulumi.ComponentResource {
   readonly dataCenter: DataCenter;
   readonly clusters: Record<string, Cluster> = {};
@@ -34,8 +48,10 @@ export class Lab extends pulumi.ComponentResource {
     spec: LabSpec,
     secrets: SecretsSpec = NO_SECRETS,
     opts?: pulumi.ComponentResourceOptions,
+    options: LabOptions = {},
   ) {
-    super("ovirt-lab:index:Lab", name, {}, opts);
+    super(options.legacy ? "ovirt-lab:index:LegacyLab" : "ovirt-lab:index:Lab", name, {}, opts);
+    const adopt = options.legacy ? true : undefined;
     const dc = spec.dataCenter;
     this.dataCenter = new DataCenter(
       dc.name,
@@ -46,6 +62,7 @@ export class Lab extends pulumi.ComponentResource {
         comment: dc.comment,
         local: dc.local,
         compatibilityVersion: dc.compatibilityVersion,
+        adopt,
       },
       { parent: this },
     );
@@ -64,17 +81,25 @@ export class Lab extends pulumi.ComponentResource {
           ksm: c.ksm === undefined ? undefined : { enabled: c.ksm },
           memoryOverCommitPercent: c.memoryOverCommitPercent,
           ballooning: c.ballooning,
+          adopt,
         },
         { parent: this },
       );
     }
-    this.declareNetworks(spec);
+    this.declareNetworks(spec, adopt);
     for (const c of spec.clusters) {
       const hosts = spec.hosts.filter((h) => h.cluster === c.name);
       if (!hosts.length) continue;
       const group = new ClusterHosts(
         c.name,
-        { engine: spec.engine, cluster: this.clusters[c.name], hosts, secrets: secrets.hosts },
+        {
+          engine: spec.engine,
+          cluster: this.clusters[c.name],
+          hosts,
+          secrets: secrets.hosts,
+          adopt,
+          after: options.hostsAfter ?? {},
+        },
         { parent: this },
       );
       this.clusterHosts[c.name] = group;
@@ -83,7 +108,14 @@ export class Lab extends pulumi.ComponentResource {
     if (spec.storageDomains.length || (spec.gluster.manageVolumes && spec.gluster.volumes.length)) {
       this.storage = new Storage(
         "storage",
-        { spec, secrets: secrets.gluster, dataCenter: this.dataCenter, hosts: this.hosts },
+        {
+          spec,
+          secrets: secrets.gluster,
+          dataCenter: this.dataCenter,
+          hosts: this.hosts,
+          adopt,
+          after: options.domainsAfter ?? {},
+        },
         { parent: this },
       );
     }
@@ -95,6 +127,7 @@ export class Lab extends pulumi.ComponentResource {
           vms: spec.vms,
           vmGroups: spec.vmGroups,
           secrets: secrets.vms,
+          adopt,
           clusters: this.clusters,
           profiles: this.profiles,
           storageDomains: this.storage?.domains ?? {},
@@ -109,18 +142,18 @@ export class Lab extends pulumi.ComponentResource {
     this.registerOutputs({ dataCenterId: this.dataCenter.id });
   }
 
-  private declareNetworks(spec: LabSpec): void {
+  private declareNetworks(spec: LabSpec, adopt: true | undefined): void {
     // ovirtmgmt comes with every data center: track it (VM NICs refer to its profile) but never
     // delete it with the stack.
     const kept = { parent: this, retainOnDelete: true };
     this.networks.ovirtmgmt = new Network(
       `${spec.dataCenter.name}-ovirtmgmt`,
-      { engine: spec.engine, name: "ovirtmgmt", dataCenterId: this.dataCenter.id },
+      { engine: spec.engine, name: "ovirtmgmt", dataCenterId: this.dataCenter.id, adopt },
       kept,
     );
     this.profiles.ovirtmgmt = new VnicProfile(
       `${spec.dataCenter.name}-ovirtmgmt`,
-      { engine: spec.engine, name: "ovirtmgmt", networkId: this.networks.ovirtmgmt.id },
+      { engine: spec.engine, name: "ovirtmgmt", networkId: this.networks.ovirtmgmt.id, adopt },
       kept,
     );
     for (const n of spec.networks) {
@@ -138,6 +171,7 @@ export class Lab extends pulumi.ComponentResource {
           clusters: pulumi
             .all(n.clusters.map((c) => this.clusters[c.name].id))
             .apply((ids) => ids.map((clusterId, i) => ({ clusterId, required: n.clusters[i].required }))),
+          adopt,
         },
         { parent: this },
       );
@@ -145,7 +179,7 @@ export class Lab extends pulumi.ComponentResource {
       if (n.vmNetwork) {
         this.profiles[n.name] = new VnicProfile(
           n.name,
-          { engine: spec.engine, name: n.name, networkId: network.id },
+          { engine: spec.engine, name: n.name, networkId: network.id, adopt },
           { parent: this },
         );
       }

@@ -17,6 +17,10 @@ export interface StorageArgs {
   dataCenter: DataCenter;
   /** Every host of the lab by name (a domain's `host` is one of them). */
   hosts: Record<string, Host>;
+  /** Take the domains over as they are (the legacy lab). */
+  adopt?: true;
+  /** What each domain waits for, by name (a moved domain: the steps that free it on its old engine). */
+  after: Record<string, pulumi.Resource[]>;
 }
 
 export class Storage extends pulumi.ComponentResource {
@@ -55,7 +59,9 @@ export class Storage extends pulumi.ComponentResource {
         const nfs = d.nfs!;
         storage = { type: "nfs", address: nfs.address, path: nfs.path, nfsVersion: nfs.version };
       }
-      const dependsOn: pulumi.Resource[] = [args.hosts[d.host], ...after];
+      // The legacy lab's domain may name a host that has moved away meanwhile.
+      const host = args.hosts[d.host] as pulumi.Resource | undefined;
+      const dependsOn: pulumi.Resource[] = [...(host ? [host] : []), ...after, ...(args.after[d.name] ?? [])];
       if (volume && this.volumes[volume.name]) dependsOn.push(this.volumes[volume.name]);
       const domain = new StorageDomain(
         d.name,
@@ -67,6 +73,7 @@ export class Storage extends pulumi.ComponentResource {
           hostName: d.host,
           dataCenterId: args.dataCenter.id,
           destroyDataOnDelete: d.destroyDataOnDelete,
+          adopt: args.adopt,
         },
         // Two domains cannot share the storage: the old one goes first on a replace.
         { parent: this, dependsOn, deleteBeforeReplace: true },

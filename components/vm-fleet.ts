@@ -33,6 +33,11 @@ export interface VmFleetArgs {
   dataDomains: pulumi.Resource[];
   /** Hosts by cluster name. */
   hostsByCluster: Record<string, pulumi.Resource[]>;
+  /**
+   * The legacy lab: VMs are taken over as they are, and leaving the stack only forgets them (a VM's
+   * removal would delete its disks).
+   */
+  adopt?: true;
 }
 
 type Shape = Omit<VmSpec, "name">;
@@ -90,7 +95,25 @@ export function vmArgs(
     ),
     cloudInit,
     runState: vm.runState,
+    adopt: args.adopt,
+    registerFrom: vm.move && registerFrom(args, vm),
   };
+}
+
+/** A VM that comes with its storage domain: registered from it, NICs mapped to this lab's profiles. */
+function registerFrom(args: VmFleetArgs, vm: Shape): VmArgs["registerFrom"] {
+  const move = vm.move!;
+  const domain = vm.disks[0]?.storageDomain;
+  if (!domain) return undefined;
+  const profileIds = pulumi.all(vm.nics.map((n) => args.profiles[n.network].id));
+  return pulumi.all([args.storageDomains[domain].id, profileIds]).apply(([storageDomainId, ids]) => ({
+    storageDomainId,
+    profiles: vm.nics.map((n, i) => {
+      // Each lab network has one profile of its own name, on both engines.
+      const source = move.networks[n.name] ?? n.network;
+      return { network: source, profile: source, to: ids[i] };
+    }),
+  }));
 }
 
 function dependencies(args: VmFleetArgs, vm: Shape): pulumi.Resource[] {
@@ -128,6 +151,7 @@ export class VmFleet extends pulumi.ComponentResource {
       this.vms[vmName] = new Vm(vmName, vmArgs(args, vmName, shape, args.secrets[vmName]), {
         parent: this,
         dependsOn: dependencies(args, shape),
+        retainOnDelete: args.adopt,
       });
     }
     for (const g of args.vmGroups) {

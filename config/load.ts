@@ -1,6 +1,7 @@
 // Reads the stack config and returns the validated lab model, or throws one ConfigError that lists
 // every problem. Runs before any resource is declared, so nothing reaches an engine on bad input.
 import { EnginesSpec } from "./engines";
+import { planMigration, type MigrationPlan } from "./migration";
 import { LabSpec } from "./schema";
 import { SecretsSpec } from "./secrets";
 import { ConfigError, parseOrThrow } from "./validate";
@@ -9,10 +10,18 @@ export interface StackConfig {
   lab: LabSpec;
   secrets: SecretsSpec;
   engineNames: string[];
+  /** What each engine's lab declares once moves are taken into account (config/migration.ts). */
+  migration: MigrationPlan;
 }
 
 /** `raw` is what `new pulumi.Config("ovirt-lab").getObject(key)` returns for each key. */
-export function loadStackConfig(raw: { lab: unknown; engines: unknown; secrets?: unknown }): StackConfig {
+export function loadStackConfig(raw: {
+  lab: unknown;
+  engines: unknown;
+  secrets?: unknown;
+  /** `ovirt-lab:legacy`: the legacy engine's lab as `discover` wrote it. */
+  legacy?: unknown;
+}): StackConfig {
   if (raw.engines === undefined) {
     throw new ConfigError([
       "ovirt-lab:engines: missing (set each engine's url, username, caFile and, as a secret, password)",
@@ -22,13 +31,24 @@ export function loadStackConfig(raw: { lab: unknown; engines: unknown; secrets?:
   const engines = parseOrThrow(EnginesSpec, raw.engines, "engines");
   const lab = parseOrThrow(LabSpec, raw.lab, "lab");
   const secrets = parseOrThrow(SecretsSpec, raw.secrets ?? {}, "secrets");
+  const legacy = raw.legacy === undefined ? undefined : parseOrThrow(LabSpec, raw.legacy, "legacy");
   const problems: string[] = [];
   const engineNames = Object.keys(engines);
-  if (!engineNames.includes(lab.engine)) {
-    problems.push(
-      `lab.engine: no engine named "${lab.engine}" in ovirt-lab:engines (have: ${engineNames.join(", ")})`,
-    );
-  }
+  const knownEngine = (name: string, path: string) => {
+    if (!engineNames.includes(name)) {
+      problems.push(
+        `${path}: no engine named "${name}" in ovirt-lab:engines (have: ${engineNames.join(", ")})`,
+      );
+    }
+  };
+  knownEngine(lab.engine, "lab.engine");
+  if (legacy) knownEngine(legacy.engine, "legacy.engine");
+  lab.hosts.forEach((h, i) => h.move && knownEngine(h.move.from, `lab.hosts[${i}].move.from`));
+  lab.storageDomains.forEach(
+    (d, i) => d.move && knownEngine(d.move.from, `lab.storageDomains[${i}].move.from`),
+  );
+  const migration = planMigration(lab, legacy);
+  problems.push(...migration.problems);
   lab.hosts.forEach((h, i) => {
     const s = secrets.hosts[h.name];
     if (!s?.rootPassword && !h.sshPublicKey) {
@@ -48,7 +68,7 @@ export function loadStackConfig(raw: { lab: unknown; engines: unknown; secrets?:
   for (const name of Object.keys(secrets.hosts)) {
     if (!hostNames.has(name)) problems.push(`secrets.hosts.${name}: no host named "${name}" in lab.hosts`);
   }
-  const vmNames = new Set(lab.vms.map((v) => v.name));
+  const vmNames = new Set(migration.target.vms.map((v) => v.name));
   for (const g of lab.vmGroups) vmNames.add(g.name);
   for (const name of Object.keys(secrets.vms)) {
     if (!vmNames.has(name)) problems.push(`secrets.vms.${name}: no VM or VM group named "${name}" in lab`);
@@ -71,7 +91,7 @@ export function loadStackConfig(raw: { lab: unknown; engines: unknown; secrets?:
     }
   }
   if (problems.length) throw new ConfigError(problems);
-  return { lab, secrets, engineNames };
+  return { lab, secrets, engineNames, migration };
 }
 
 /** The environment variable that overrides `lab.gluster.manageVolumes` (the demo sets it). */

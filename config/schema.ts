@@ -67,6 +67,28 @@ export const PowerManagementSpec = z
   })
   .strict();
 
+const engineRef = z.string().regex(/^[A-Za-z0-9_-]+$/, "is not an engine name (a key of ovirt-lab:engines)");
+
+/** A host that moves here from the legacy engine (docs/migration.md). */
+export const HostMoveSpec = z
+  .object({
+    from: engineRef.describe("The engine the host leaves (the `engine` of `ovirt-lab:legacy`)."),
+    vms: z
+      .enum(["migrate", "stop"])
+      .default("migrate")
+      .describe("What happens to the VMs running on it before it goes to maintenance."),
+    reprovision: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        "Command (run by `sh -c` where Pulumi runs) that reinstalls the machine with EL8 once it has left " +
+          "the legacy engine; it gets OVIRT_LAB_HOST, OVIRT_LAB_ADDRESS and the new root password in " +
+          "OVIRT_LAB_ROOT_PASSWORD. Leave it out when the machine already runs EL8.",
+      ),
+  })
+  .strict();
+
 export const HostSpec = z
   .object({
     name: entityName,
@@ -81,6 +103,7 @@ export const HostSpec = z
       .describe("Authenticate with an SSH public key instead of the root password secret."),
     powerManagement: PowerManagementSpec.optional(),
     description: z.string().optional(),
+    move: HostMoveSpec.optional().describe("Set when the host comes from the legacy engine."),
   })
   .strict();
 
@@ -176,6 +199,16 @@ export const StorageDomainSpec = z
       .boolean()
       .default(false)
       .describe("Deleting the domain formats it only when this is true."),
+    move: z
+      .object({
+        from: engineRef.describe("The engine the domain leaves (the `engine` of `ovirt-lab:legacy`)."),
+      })
+      .strict()
+      .optional()
+      .describe(
+        "Set when the domain comes from the legacy engine: it is imported with its data; the VMs whose " +
+          "disks are on it are listed in vms with move set, and registered here.",
+      ),
   })
   .strict();
 
@@ -232,7 +265,25 @@ const VmShape = {
   runState: z.enum(["running", "stopped"]).default("running"),
 };
 
-export const VmSpec = z.object({ name: vmName, ...VmShape }).strict();
+export const VmSpec = z
+  .object({
+    name: vmName,
+    ...VmShape,
+    move: z
+      .object({
+        from: engineRef,
+        networks: z
+          .record(entityName, entityName)
+          .default({})
+          .describe("NIC name -> its network on the legacy engine, where the move renames it."),
+      })
+      .strict()
+      .optional()
+      .describe(
+        "Set when the VM comes with its storage domain from the legacy engine: it is registered, not created.",
+      ),
+  })
+  .strict();
 
 /** VMs made on demand: `count` copies named `<name>-1` .. `<name>-<count>`. */
 export const VmGroupSpec = z

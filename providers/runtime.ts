@@ -9,6 +9,7 @@ import { glusterVolumeProvider } from "./glustervolume/provider";
 import { hostProvider } from "./host/provider";
 import { networkProvider } from "./network/provider";
 import { isoImageProvider } from "./isoimage/provider";
+import { stepProvider } from "./migration/provider";
 import { installExitHook, setEngines } from "./ovirt/registry";
 import { storageDomainProvider } from "./storagedomain/provider";
 import { vmProvider } from "./vm/provider";
@@ -24,6 +25,7 @@ const providers: Readonly<Record<string, KindProvider>> = {
   vm: vmProvider,
   glustervolume: glusterVolumeProvider,
   isoimage: isoImageProvider,
+  migrationstep: stepProvider,
 };
 
 export function provider(kind: string): KindProvider {

@@ -37,6 +37,7 @@ export function configJsonSchema(): Record<string, unknown> {
     properties: {
       "ovirt-lab:engines": jsonSchemaOf(EnginesSpec),
       "ovirt-lab:lab": jsonSchemaOf(LabSpec),
+      "ovirt-lab:legacy": jsonSchemaOf(LabSpec),
       "ovirt-lab:secrets": jsonSchemaOf(SecretsSpec),
     },
   };
@@ -92,6 +93,15 @@ export function configReference(): string {
     ["ovirt-lab:secrets", SecretsSpec, "Secret values (set each with `pulumi config set --secret --path`)."],
   ];
   for (const [key, schema, what] of sections) {
+    if (key === "ovirt-lab:secrets") {
+      lines.push(
+        "",
+        "## `ovirt-lab:legacy`",
+        "",
+        "During a 4.3 -> 4.4 move: the legacy engine's lab, written by `node dist/tools/discover.js`, in the",
+        "schema of `ovirt-lab:lab` (every object in it is adopted as it is; see docs/migration.md).",
+      );
+    }
     lines.push(
       "",
       `## \`${key}\``,

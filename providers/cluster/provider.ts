@@ -1,5 +1,11 @@
 // The cluster provider's implementation, loaded at run time through the runtime (never serialized).
-import { makeProvider, type ResourceKind } from "../core/base";
+// A raised compatibility level reaches running VMs only at their next boot: update names them (a
+// warning in the update's output) so the admin can plan the restarts.
+import { makeProvider, type KindProvider, type ResourceKind } from "../core/base";
+import { searchValue } from "../ovirt/collection";
+import { newOperation } from "../ovirt/context";
+import { getLogger } from "../ovirt/log";
+import { clientFor } from "../ovirt/registry";
 import { clusterId, type ApiCluster, type ClusterId } from "../ovirt/clusters";
 import {
   ClusterArgsSchema,
@@ -23,4 +29,32 @@ export const clusterKind: ResourceKind<ClusterArgs, ApiCluster, ClusterId> = {
   computed: clusterComputed,
 };
 
-export const clusterProvider = makeProvider(clusterKind);
+const core = makeProvider(clusterKind);
+
+function field(props: unknown, key: string): unknown {
+  return typeof props === "object" && props !== null ? (props as Record<string, unknown>)[key] : undefined;
+}
+
+export const clusterProvider: KindProvider = {
+  ...core,
+  async update(id, olds, news) {
+    const r = await core.update(id, olds, news);
+    const level = field(news, "compatibilityVersion");
+    if (typeof level !== "string" || level === field(olds, "compatibilityVersion")) return r;
+    const engine = String(field(news, "engine"));
+    const name = String(field(news, "name"));
+    const ctx = newOperation("cluster-update", 60_000);
+    const vms = await clientFor(engine).vms.list(ctx, { search: `cluster=${searchValue(name)}` });
+    const pending = vms
+      .filter((v) => v.status !== "down" && v.next_run_configuration_exists)
+      .map((v) => v.name ?? v.id ?? "")
+      .sort();
+    if (pending.length) {
+      getLogger().warn(
+        `cluster "${name}" is at level ${level} now; these running VMs take it at their next ` +
+          `boot and need a restart: ${pending.join(", ")}`,
+      );
+    }
+    return r;
+  },
+};

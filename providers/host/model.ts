@@ -97,7 +97,8 @@ export const HostArgsSchema = z
   })
   .strict()
   .superRefine((h, ctx) => {
-    if (h.rootPassword === undefined && h.sshPublicKey === undefined) {
+    // An adopted host is taken over as it is: nothing is installed, so no way to log in is needed.
+    if (h.rootPassword === undefined && h.sshPublicKey === undefined && h.adopt !== true) {
       ctx.addIssue({
         code: "custom",
         path: ["rootPassword"],

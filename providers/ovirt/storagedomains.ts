@@ -8,6 +8,7 @@ import type { OperationContext } from "./context";
 import type { DataCenterId } from "./datacenters";
 import { isFault } from "./errors";
 import { brand, type Brand } from "./ids";
+import { VmType, type ApiVm } from "./vms";
 
 export type StorageDomainId = Brand<string, "StorageDomainId">;
 export const storageDomainId = (id: string): StorageDomainId =>
@@ -94,9 +95,56 @@ export class StorageDomainsService extends CollectionService<typeof StorageDomai
     return jobs.some((j) => (j.description ?? "").startsWith("Adding File Storage Domain"));
   }
 
+  /** GET /storagedomains/{sd}/vms: the VMs this engine has with disks on the domain. */
+  async vmsOn(ctx: OperationContext, sd: StorageDomainId): Promise<ApiVm[]> {
+    const path = `${this.entityPath(sd)}/vms`;
+    const res = await this.conn.request(ctx, "GET", path);
+    return decodeCollection(VmType, "vm", res.data);
+  }
+
+  /** GET /storagedomains/{sd}/vms?unregistered=true: VMs in the domain's OVF store this engine lacks. */
+  async unregisteredVms(ctx: OperationContext, sd: StorageDomainId): Promise<ApiVm[]> {
+    const path = `${this.entityPath(sd)}/vms`;
+    const res = await this.conn.request(ctx, "GET", path, { query: { unregistered: true } });
+    return decodeCollection(VmType, "vm", res.data);
+  }
+
+  /**
+   * POST /storagedomains/{sd}/vms/{vm}/register into `cluster`, NICs mapped by source network and
+   * profile name to profiles of this engine (API-NOTES 3.5). Not retried: the caller looks first.
+   */
+  async registerVm(
+    ctx: OperationContext,
+    sd: StorageDomainId,
+    vm: string,
+    cluster: string,
+    profiles: Array<{ network: string; profile: string; to: string }>,
+  ): Promise<void> {
+    const path = `${this.entityPath(sd)}/vms/${encodeURIComponent(vm)}/register`;
+    await this.conn.request(ctx, "POST", path, {
+      body: {
+        cluster: { id: cluster },
+        reassign_bad_macs: false,
+        registration_configuration: {
+          vnic_profile_mappings: {
+            registration_vnic_profile_mapping: profiles.map((p) => ({
+              from: { name: p.profile, network: { name: p.network } },
+              to: { id: p.to },
+            })),
+          },
+        },
+      },
+    });
+  }
+
   /** DELETE /storagedomains/{id}?host=&format= ; false when it was already gone. */
   async removeWith(ctx: OperationContext, id: StorageDomainId, opts: RemoveOptions): Promise<boolean> {
     return this.remove(ctx, id, { host: opts.host, format: opts.format ?? false });
+  }
+
+  /** DELETE ?destroy=true: the engine forgets the domain (no host needed); storage is not touched. */
+  async forget(ctx: OperationContext, id: StorageDomainId): Promise<boolean> {
+    return this.remove(ctx, id, { destroy: true });
   }
 
   async listInDataCenter(

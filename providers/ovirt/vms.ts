@@ -10,7 +10,7 @@ import {
   type Decoded,
   type ObjectType,
 } from "./codec";
-import { CollectionService } from "./collection";
+import { CollectionService, searchValue } from "./collection";
 import type { Connection, Query } from "./connection";
 import type { OperationContext } from "./context";
 import { DiskType } from "./disks";
@@ -73,7 +73,7 @@ export const DiskAttachmentType = object({
 });
 export type ApiDiskAttachment = Decoded<typeof DiskAttachmentType>;
 
-export type VmAction = "start" | "stop" | "shutdown" | "reboot";
+export type VmAction = "start" | "stop" | "shutdown" | "reboot" | "migrate";
 
 export class VmsService extends CollectionService<typeof VmType, VmId> {
   constructor(conn: Connection) {
@@ -97,6 +97,11 @@ export class VmsService extends CollectionService<typeof VmType, VmId> {
     body: Record<string, unknown> = {},
   ): Promise<void> {
     await this.conn.request(ctx, "POST", `${this.entityPath(id)}/${name}`, { body, idempotent: true });
+  }
+
+  /** The VMs running on a host (search `host=`). */
+  async onHost(ctx: OperationContext, hostName: string): Promise<ApiVm[]> {
+    return this.list(ctx, { search: `host=${searchValue(hostName)}` });
   }
 
   async nics(ctx: OperationContext, id: VmId): Promise<ApiNic[]> {

@@ -124,6 +124,24 @@ export const VmArgsSchema = z
     rebootForChanges: bool.optional(),
     timeouts: TimeoutsSchema.optional(),
     adopt: AdoptSchema,
+    /**
+     * The VM comes with a storage domain imported from another engine: create registers it from the
+     * domain's unregistered VMs (same id, disks and MACs), its NICs' profiles mapped by source
+     * network/profile name, instead of making a new one.
+     */
+    registerFrom: z
+      .object({
+        storageDomainId: id("a storage domain"),
+        profiles: z
+          .array(
+            z
+              .object({ network: z.string().min(1), profile: z.string().min(1), to: id("a vNIC profile") })
+              .strict(),
+          )
+          .default([]),
+      })
+      .strict()
+      .optional(),
   })
   .strict()
   .superRefine((v, ctx) => {
@@ -181,6 +199,7 @@ export const vmPolicies: { readonly [K in keyof VmArgs]-?: Policy } = {
   timeouts: "update",
   // Taking over an existing object is a create-time choice: changing it later changes nothing.
   adopt: "ignore",
+  registerFrom: "ignore",
 };
 
 /** Changes a running VM takes only at its next boot. */

@@ -15,6 +15,7 @@ import { getCdrom, setCdrom } from "../ovirt/isofiles";
 import { getLogger } from "../ovirt/log";
 import { clientFor, engineNames } from "../ovirt/registry";
 import { withRetry } from "../ovirt/retry";
+import { storageDomainId } from "../ovirt/storagedomains";
 import { vmId as toVmId, type ApiVm, type VmAction, type VmId } from "../ovirt/vms";
 import { waitFor } from "../ovirt/wait";
 import {
@@ -409,6 +410,7 @@ export const vmProvider: KindProvider = {
             found,
             attempt === 0 ? "found by name" : "made by an interrupted attempt",
           );
+        if (args.registerFrom) return register(c, ctx, args, args.registerFrom);
         try {
           return await c.vms.add(ctx, {
             ...vmToApi(args, Object.keys(vmPolicies) as Array<keyof VmArgs>),
@@ -523,6 +525,30 @@ export const vmProvider: KindProvider = {
     });
   },
 };
+
+/** Registers the VM from an imported domain's unregistered VMs (ImportVmFromConfiguration). */
+async function register(
+  c: OvirtClient,
+  ctx: OperationContext,
+  args: VmArgs,
+  from: NonNullable<VmArgs["registerFrom"]>,
+): Promise<ApiVm> {
+  const sd = storageDomainId(from.storageDomainId);
+  const waiting = await c.storagedomains.unregisteredVms(ctx, sd);
+  const vm = waiting.find((v) => v.name === args.name);
+  if (!vm?.id) {
+    throw new Error(
+      `${who(args)}: not on engine "${args.engine}", and storage domain ${sd} holds no unregistered VM of ` +
+        `this name (it has: ${waiting.map((v) => v.name).join(", ") || "none"}). Was it left behind on the ` +
+        `legacy engine, or removed?`,
+    );
+  }
+  getLogger().info(`${who(args)}: registering it from storage domain ${sd} (its disks and MACs kept)`);
+  await c.storagedomains.registerVm(ctx, sd, vm.id, args.clusterId, from.profiles);
+  const registered = await c.vms.findByName(ctx, args.name);
+  if (!registered) throw new Error(`${who(args)}: registered, but the engine does not list it`);
+  return registered;
+}
 
 /** Takes over an existing VM with the wanted name (unless it was made from another template). */
 async function adopt(

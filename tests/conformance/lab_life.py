@@ -485,6 +485,52 @@ class T7bIsoUpload(AreaCase):
         disk_service.remove()
 
 
+class T7cLiveMigration(AreaCase):
+    """VmService.migrate with and without a host, and a host's maintenance taking its VMs away."""
+
+    AREAS = ("hosts", "vms")
+
+    def test_1_migrate_and_maintenance(self):
+        host1 = Lab.up_host()
+        hosts = Lab.system.hosts_service()
+        node2 = hosts.add(
+            types.Host(name="conf_node2", address="conf-node2.lab", root_password="secret", cluster=types.Cluster(id=Lab.cluster.id))
+        )
+        node2_service = hosts.host_service(node2.id)
+        wait_for("host conf_node2 up", node2_service.get, status_is(types.HostStatus.UP))
+        vm = Lab.system.vms_service().list(search="name=conf_vm1")[0]
+        service = Lab.system.vms_service().vm_service(vm.id)
+        service.start()
+        up = wait_for("vm up", service.get, status_is(types.VmStatus.UP))
+        source = up.host.id
+        try:
+            service.migrate()
+        except sdk.NotFoundError:
+            raise not_served("POST /vms/{id}/migrate")
+        moved = wait_for("vm migrated", service.get, lambda v: v.status == types.VmStatus.UP and v.host.id != source)
+        self.assertIn(moved.host.id, (host1.id, node2.id))
+        service.migrate(host=types.Host(id=source))
+        wait_for("vm back", service.get, lambda v: v.status == types.VmStatus.UP and v.host.id == source)
+        # On node2, its maintenance sends the VM back to node1 first.
+        service.migrate(host=types.Host(name="conf_node2"))
+        wait_for("vm on node2", service.get, lambda v: v.status == types.VmStatus.UP and v.host.id == node2.id)
+        node2_service.deactivate()
+        wait_for("node2 maintenance", node2_service.get, status_is(types.HostStatus.MAINTENANCE))
+        self.assertEqual(service.get().host.id, host1.id)
+        with self.assertRaises(sdk.Error) as caught:
+            service.migrate()
+        self.assertFault(
+            caught.exception,
+            sdk.Error,
+            400,
+            "[There are no hosts to use. Check that the cluster contains at least one host in Up state.]",
+        )
+        node2_service.remove()
+        wait_for("node2 removed", gone(node2_service), lambda x: x is None)
+        service.stop()
+        wait_for("vm down", service.get, status_is(types.VmStatus.DOWN))
+
+
 class T8Migration(AreaCase):
     """A data domain with a VM leaves the 4.3 engine and its VM is registered on the 4.4 engine."""
 

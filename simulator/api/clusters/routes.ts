@@ -20,6 +20,7 @@ import { collectionAnswer, createdAnswer, entityAnswer, findByPathId, performedA
 import { findSchedulingPolicy } from "../schedulingpolicies/catalog";
 import { SETUP_IDS } from "../../setup";
 import { defaultBiosType, newCluster } from "./defaults";
+import type { Vm } from "../vms/model";
 import { CLUSTER, clusterSearch, presentCluster, type Cluster } from "./model";
 import { validateAdd, validateRemove, validateUpdate } from "./rules";
 
@@ -178,6 +179,9 @@ function update(engine: EngineContext, req: ApiRequest) {
   }
   engine.store.transaction(() => {
     engine.store.update("cluster", c);
+    // UpdateClusterCommand: a new level reaches a running VM only when it boots again, so the engine
+    // gives it a next-run configuration (next_run_configuration_exists, "needs a restart").
+    if (levelChanged(old, c)) markRunningVmsForRestart(engine, c.id);
     // A detached cluster joining a data center gets that data center's management network assigned.
     if (!old.data_center && c.management_network) {
       detachCluster(engine.store, c.id);
@@ -185,6 +189,15 @@ function update(engine: EngineContext, req: ApiRequest) {
     }
   });
   return entityAnswer(CLUSTER, presentCluster(c, req.ctx.allContent), req.ctx, path);
+}
+
+function levelChanged(old: Cluster, c: Cluster): boolean {
+  return old.version?.major !== c.version?.major || old.version?.minor !== c.version?.minor;
+}
+
+function markRunningVmsForRestart(engine: EngineContext, clusterId: string): void {
+  const running = engine.store.list<Vm>("vm", (v) => v.cluster?.id === clusterId && v.status !== "down");
+  for (const vm of running) engine.store.update("vm", { ...vm, next_run: vm.next_run ?? {} });
 }
 
 function remove(engine: EngineContext, req: ApiRequest) {

@@ -134,6 +134,14 @@ export const MSG = {
     "Cannot ${action} ${type}. Host parameters cannot be modified while Host is operational.\nPlease switch Host to Maintenance mode first.",
     "CONFLICT",
   ),
+  VDS_CANNOT_MAINTENANCE_IT_INCLUDES_NON_MIGRATABLE_VM: m(
+    "Cannot switch the following Hosts to Maintenance mode: ${HostsList}.\nOne or more running VMs are indicated as non-migratable. The non-migratable VMs are: ${VmsList}.",
+    "CONFLICT",
+  ),
+  CANNOT_MAINTENANCE_VDS_RUN_VMS_NO_OTHER_RUNNING_VDS: m(
+    "The following Hosts have running VMs and cannot be switched to maintenance mode: ${HostsList}.\nPlease ensure that the following Clusters have at least one Host in UP state: ${ClustersList}.",
+    "CONFLICT",
+  ),
   VDS_CANNOT_MAINTENANCE_VDS_IS_IN_MAINTENANCE: m(
     "Cannot switch Host to Maintenance mode. Host is already in Maintenance mode.",
     "CONFLICT",
@@ -190,6 +198,10 @@ export const MSG = {
   ),
   ACTION_TYPE_FAILED_STORAGE_DOMAIN_STATUS_ILLEGAL2: m(
     "Cannot ${action} ${type}. The relevant Storage Domain's status is ${status}.",
+    "CONFLICT",
+  ),
+  ACTION_TYPE_FAILED_STORAGE_DELETE_PROTECTED: m(
+    "Cannot ${action} ${type}. The following VMs/Templates are delete protected: ${vms}.",
     "CONFLICT",
   ),
   ERROR_CANNOT_DETACH_LAST_STORAGE_DOMAIN: m(
@@ -272,6 +284,26 @@ export const MSG = {
   ),
   ACTION_TYPE_FAILED_VDS_VM_CLUSTER: m(
     "Cannot ${action} ${type}. There are no available running Hosts in the Host Cluster.",
+    "CONFLICT",
+  ),
+  // VM migration (MigrateVm, MigrateVmToServer, CancelMigrateVm; VmValidator.canMigrate).
+  VDS_INVALID_SERVER_ID: m("Cannot ${action} ${type}. Invalid Host Id.", "BAD_PARAMETERS"),
+  ACTION_TYPE_FAILED_VM_IS_PINNED_TO_HOST: m("Cannot ${action} ${type}. VM is pinned to Host.", "CONFLICT"),
+  ACTION_TYPE_FAILED_VM_IS_NON_MIGRTABLE_AND_IS_NOT_FORCED_BY_USER_TO_MIGRATE: m(
+    "Cannot ${action} ${type}. VM is non migratable and user did not specify the force-migration flag",
+    "CONFLICT",
+  ),
+  ACTION_TYPE_FAILED_MIGRATION_IN_PROGRESS: m(
+    "Cannot ${action} ${type}. VM migration is in progress",
+    "CONFLICT",
+  ),
+  // The scheduler's message has no ErrorType in EngineMessage: the REST layer's default, 400.
+  SCHEDULING_NO_HOSTS: m(
+    "There are no hosts to use. Check that the cluster contains at least one host in Up state.",
+    "BAD_PARAMETERS",
+  ),
+  VM_CANNOT_CANCEL_MIGRATION_WHEN_VM_IS_NOT_MIGRATING: m(
+    "Cannot cancel migration for non migrating VM.",
     "CONFLICT",
   ),
   ACTION_TYPE_FAILED_TEMPLATE_IS_LOCKED: m(
@@ -397,6 +429,8 @@ export type Action =
   | "remove"
   | "attach"
   | "detach"
+  | "migrate"
+  | "cancel migration"
   | "activate"
   | "deactivate"
   | "start"

@@ -132,6 +132,32 @@ export const EVENT_TYPES = {
     "VM shutdown initiated by ${UserName} on VM ${VmName} (Host: ${VdsName}).",
   ),
   USER_STARTED_VM: e(153, "normal", "VM ${VmName} was started by ${UserName} (Host: ${VdsName})."),
+  // VM migration (MigrateVmCommand.getAuditLogTypeValue, CancelMigrateVmCommand).
+  VM_MIGRATION_START: e(
+    62,
+    "normal",
+    "Migration started (VM: ${VmName}, Source: ${VdsName}, Destination: ${DestinationVdsName}, User: ${UserName}). ${OptionalReason}",
+  ),
+  VM_MIGRATION_DONE: e(
+    63,
+    "normal",
+    "Migration completed (VM: ${VmName}, Source: ${VdsName}, Destination: ${DestinationVdsName}, Duration: ${Duration}, Total: ${TotalDuration}, Actual downtime: ${ActualDowntime})",
+  ),
+  VM_MIGRATION_FAILED: e(
+    65,
+    "error",
+    "Migration failed${DueToMigrationError} (VM: ${VmName}, Source: ${VdsName}).",
+  ),
+  VM_MIGRATION_START_SYSTEM_INITIATED: e(
+    67,
+    "normal",
+    "Migration initiated by system (VM: ${VmName}, Source: ${VdsName}, Destination: ${DestinationVdsName}, Reason: ${OptionalReason}).",
+  ),
+  VM_CANCEL_MIGRATION: e(
+    161,
+    "normal",
+    "Migration cancelled (VM: ${VmName}, Source: ${VdsName}, User: ${UserName}).",
+  ),
   VM_IMPORT_FROM_CONFIGURATION_EXECUTED_SUCCESSFULLY: e(
     174,
     "normal",

@@ -17,6 +17,7 @@ import { levelString } from "../common/levels";
 import { recordEvent, type EventTypeName } from "../events/record";
 import { addStep, endJob } from "../jobs/record";
 import type { Host, HostStatus } from "./model";
+import { migrateVmsOff, vmsOnHost } from "../vms/migrate";
 
 /** Engine milliseconds of each step (scaled by --time-scale). */
 export const DURATIONS = {
@@ -256,12 +257,20 @@ export function beginMaintenance(
   h.status = "preparing_for_maintenance";
   h.pending = { activate: false, jobId, correlationId, returnTo: then === "upgrade" ? "up" : undefined };
   save(engine, h);
+  migrateVmsOff(engine, h.id, { jobId, correlationId });
   engine.scheduler.after(H.maintenance, DURATIONS.maintenance, { hostId: h.id, then });
 }
 
 function onMaintenance(engine: EngineContext, p: Payload & { then?: "upgrade" }): void {
   const h = engine.store.get<Host>("host", p.hostId);
   if (!h || h.status !== "preparing_for_maintenance") return;
+  // The host stays preparing_for_maintenance while VMs run on it (MaintenanceVds migrated them;
+  // the engine retries those still up on it while another host can take them).
+  if (vmsOnHost(engine, h.id).length > 0) {
+    migrateVmsOff(engine, h.id, { correlationId: h.pending?.correlationId });
+    engine.scheduler.after(H.maintenance, DURATIONS.maintenance, p);
+    return;
+  }
   if (p.then === "upgrade") {
     h.status = "maintenance";
     save(engine, h);

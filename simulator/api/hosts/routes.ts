@@ -39,6 +39,7 @@ import {
   validateActivate,
   validateAdd,
   validateDeactivate,
+  validateMaintenanceMigration,
   validateFence,
   validateInstall,
   validateRemove,
@@ -293,7 +294,10 @@ function act(engine: EngineContext, req: ApiRequest, name: string) {
         engine,
         req,
         job(engine, "MaintenanceNumberOfVdss", h),
-        () => validateDeactivate(h),
+        () => {
+          validateDeactivate(h);
+          validateMaintenanceMigration(engine, h);
+        },
         (jobId) => {
           recordEvent(engine, {
             type: a.reason ? "USER_VDS_MAINTENANCE" : "USER_VDS_MAINTENANCE_WITHOUT_REASON",

@@ -3,6 +3,7 @@
 import type { EngineContext } from "../../context";
 import { fail, type Action } from "../common/messages";
 import type { Host, HostStatus } from "./model";
+import { vmsOnHost } from "../vms/migrate";
 
 const NAME_MAX = 255;
 
@@ -97,6 +98,32 @@ export function validateDeactivate(h: Host): void {
   if (h.status === "maintenance")
     throw fail("maintenance", "Host", "VDS_CANNOT_MAINTENANCE_VDS_IS_IN_MAINTENANCE");
   if (isBusy(h)) throw fail("maintenance", "Host", "ACTION_TYPE_FAILED_OBJECT_LOCKED");
+}
+
+/**
+ * MaintenanceNumberOfVdss: VMs pinned to the host cannot leave it
+ * (VDS_CANNOT_MAINTENANCE_IT_INCLUDES_NON_MIGRATABLE_VM); a host with running VMs needs another up
+ * host in its cluster to take them (CANNOT_MAINTENANCE_VDS_RUN_VMS_NO_OTHER_RUNNING_VDS).
+ */
+export function validateMaintenanceMigration(engine: EngineContext, h: Host): void {
+  const running = vmsOnHost(engine, h.id);
+  if (running.length === 0) return;
+  const pinned = running.filter((v) => v.placement_policy?.affinity === "pinned").map((v) => v.name);
+  if (pinned.length > 0)
+    throw fail("maintenance", "Host", "VDS_CANNOT_MAINTENANCE_IT_INCLUDES_NON_MIGRATABLE_VM", {
+      HostsList: h.name,
+      VmsList: pinned.join(" , "),
+    });
+  const others = engine.store.list<Host>(
+    "host",
+    (o) => o.id !== h.id && o.cluster.id === h.cluster.id && o.status === "up",
+  );
+  if (others.length > 0) return;
+  const cluster = engine.store.get<{ id: string; name: string }>("cluster", h.cluster.id);
+  throw fail("maintenance", "Host", "CANNOT_MAINTENANCE_VDS_RUN_VMS_NO_OTHER_RUNNING_VDS", {
+    HostsList: h.name,
+    ClustersList: cluster?.name ?? "",
+  });
 }
 
 export function validateInstall(

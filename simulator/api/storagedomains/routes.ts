@@ -26,6 +26,7 @@ import { jobText, recordJob, startJob } from "../jobs/record";
 import { findByPathId, isUuid, pathId, performedAnswer } from "../respond";
 import type { StorageConnection } from "../storageconnections/model";
 import { activate, attach, deactivate, detach, dirOf, registerLifecycle } from "./lifecycle";
+import { removeDomainEntities, validateDetachEntities } from "./entities";
 import {
   FILE_STORAGE_TYPES,
   metadataType,
@@ -424,9 +425,15 @@ function deactivateAction(engine: EngineContext, req: ApiRequest): Answer {
 
 function detachFrom(engine: EngineContext, req: ApiRequest): Answer {
   const { dc, sd } = attachedDomain(engine, req);
+  validateDetachEntities(engine, sd);
   validateDetach(engine, sd);
   engine.store.transaction(() => {
+    removeDomainEntities(engine, sd);
     detach(engine, sd);
+    recordJob(engine, {
+      description: jobText("DetachStorageDomainFromPool", jobVars(sd, dc)),
+      correlationId: req.ctx.correlationId,
+    });
     audit(engine, req, "USER_DETACH_STORAGE_DOMAIN_FROM_POOL", sd, dc);
   });
   return performedAnswer(req.ctx);

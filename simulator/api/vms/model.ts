@@ -95,6 +95,18 @@ export interface Vm extends Entity {
   host?: { id: string };
   /** Pending changes for the next boot (members of NEXT_RUN_MEMBERS). */
   next_run?: Partial<Pick<Vm, (typeof NEXT_RUN_MEMBERS)[number]>>;
+  /** Engine-internal: the running migration (vm_dynamic.migrating_to_vds), never rendered. */
+  migration?: VmMigration;
+}
+
+export interface VmMigration {
+  /** The destination host. */
+  to: string;
+  /** The migrate command's job (none for a migration the system started). */
+  jobId?: string;
+  correlationId?: string;
+  /** Date.now() when it started (the events' Duration). */
+  startedAt: number;
 }
 
 export interface VmNic extends Entity {
@@ -425,7 +437,7 @@ export function presentInitialization(init: Initialization | undefined): Value |
 /** The representation; with `nextRun` the pending next-boot configuration is shown (GET ?next_run=true). */
 export function presentVm(v: Vm, nextRun = false): Value {
   const shown: Vm = nextRun && v.next_run ? { ...v, ...v.next_run } : v;
-  const { next_run: _pending, ...rest } = shown;
+  const { next_run: _pending, migration: _migration, ...rest } = shown;
   return {
     ...fixedMembers(v),
     ...rest,

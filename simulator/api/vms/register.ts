@@ -21,16 +21,16 @@ import { presentVm, VM, type DiskAttachment, type Vm, type VmNic } from "./model
 type Obj = Record<string, unknown>;
 
 /** The first value of a body member: XML bodies parse every element as a list, JSON does not. */
-function one(v: unknown): unknown {
+export function one(v: unknown): unknown {
   return Array.isArray(v) ? v[0] : v;
 }
 
-function obj(v: unknown): Obj | undefined {
+export function obj(v: unknown): Obj | undefined {
   const o = one(v);
   return o && typeof o === "object" ? (o as Obj) : undefined;
 }
 
-function text(v: unknown): string | undefined {
+export function text(v: unknown): string | undefined {
   const o = one(v);
   if (typeof o === "string" || typeof o === "number") return String(o);
   if (o && typeof o === "object" && "#text" in o) return String((o as Obj)["#text"]);
@@ -44,7 +44,7 @@ function list(v: unknown, item: string): Obj[] {
   return (Array.isArray(items) ? items : [items]) as Obj[];
 }
 
-function refOf(v: unknown): { id?: string; name?: string } | undefined {
+export function refOf(v: unknown): { id?: string; name?: string } | undefined {
   const o = obj(v);
   if (!o) return undefined;
   return { id: text(o.id), name: text(o.name) };
@@ -64,7 +64,7 @@ function path(sd: StorageDomain): string {
 
 /** A VM as read from an OVF: down, on no host, without pending next-run state. */
 function fromOvf(def: VmDefinition): Vm {
-  const { host: _h, next_run: _n, start_time: _s, ...rest } = def.vm;
+  const { host: _h, next_run: _n, start_time: _s, migration: _m, ...rest } = def.vm;
   return { ...rest, status: "down" };
 }
 

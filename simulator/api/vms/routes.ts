@@ -15,6 +15,7 @@ import type { Value } from "../../repr/tree";
 import { recordEvent } from "../events/record";
 import { performAction } from "../jobs/command";
 import { getDomainVm, listDomainVms, registerDomainVm } from "./register";
+import { cancelMigrationAction, migrateAction, registerMigration } from "./migrate";
 import { SETUP_IDS } from "../../setup";
 import type { Cluster } from "../clusters/model";
 import type { Answer, ApiRequest, Area } from "../context";
@@ -163,7 +164,7 @@ function schedule(engine: EngineContext, steps: Array<{ to: VmStatus; after: num
 
 /** Going down: the host is released, the next-run configuration becomes the configuration. */
 function wentDown(vm: Vm): Vm {
-  const { next_run, host: _host, ...rest } = vm;
+  const { next_run, host: _host, migration: _migration, ...rest } = vm;
   return { ...rest, ...(next_run ?? {}), status: "down", stop_time: Date.now() };
 }
 
@@ -641,6 +642,7 @@ function removeAttachment(engine: EngineContext, req: ApiRequest) {
 
 export const vmRoutes: Area = (engine) => {
   registerTimers(engine);
+  registerMigration(engine);
   // Job texts of ExecutionMessages (job.RunVm, job.StopVm, job.ShutdownVm, job.RebootVm).
   const JOB: Record<string, string> = {
     start: "Launching VM ${VM}",
@@ -696,6 +698,8 @@ export const vmRoutes: Area = (engine) => {
       handle: action("shutdown", (vm) => powerOff(engine, vm, "shutdown")),
     },
     { method: "POST", path: "/vms/:id/reboot", handle: action("reboot", (vm) => reboot(engine, vm)) },
+    { method: "POST", path: "/vms/:id/migrate", handle: (req) => migrateAction(engine, req) },
+    { method: "POST", path: "/vms/:id/cancelmigration", handle: (req) => cancelMigrationAction(engine, req) },
     {
       method: "GET",
       path: "/vms/:id/nics",

@@ -1,0 +1,217 @@
+// The 4.3 -> 4.4 move of the seed lab, set up for the migration demo (`make demo DEMO=migration`)
+// and its end-to-end tests: two embedded engines on one data plane (4.3 seeded with the seed post's
+// lab, 4.4 empty), a stack whose target lab is the 4.4 side at level 4.3, and the edits of
+// docs/migration.md as functions.
+import { execFileSync } from "child_process";
+import * as crypto from "crypto";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import YAML from "yaml";
+import type { Stack } from "@pulumi/pulumi/automation";
+import { startEngine, type EngineProcess } from "./engine-process";
+import { repoRoot as ROOT } from "./paths";
+import { offlineEnv, openStack, scratchProject } from "./pulumi";
+
+/** The stack of a move: its Automation API handle, project directory and stack file. */
+export interface MoveStack {
+  stack: Stack;
+  workDir: string;
+  configFile: string;
+  /** Replaces `ovirt-lab:lab` in the stack file (comments and other keys kept). */
+  setLab(lab: unknown): void;
+  /** The environment of a Pulumi command on this stack. */
+  env: Record<string, string>;
+}
+
+const PASSPHRASE = "e2e-passphrase";
+const SEED = path.join(ROOT, "simulator/seeds/seed-lab-4.3.yaml");
+const NEW_ROOT_PASSWORD = "el8-root-pw";
+
+export type Obj = Record<string, unknown>;
+export type Lab = Obj & {
+  hosts?: Obj[];
+  storageDomains?: Obj[];
+  clusters?: Obj[];
+  vms?: Obj[];
+  dataCenter?: Obj;
+};
+
+export interface MoveLab {
+  dataPlane: string;
+  legacy: EngineProcess;
+  target: EngineProcess;
+  t: MoveStack;
+  /** The stack file's `ovirt-lab:legacy` / `ovirt-lab:lab`. */
+  legacyLab(): Lab;
+  lab(): Lab;
+  discover(): string;
+  /** A legacy host's entry with `move` (reprovisioned to EL8 by the data plane's tool). */
+  movedHost(name: string, vms?: "migrate" | "stop"): Obj;
+  /** Root (and LOM) password secrets for hosts joining the target. */
+  setHostSecrets(names: string[]): Promise<void>;
+  /** Every legacy storage domain and VM, with `move` (the domains through `host`). */
+  movedStorage(host: string): { storageDomains: Obj[]; vms: Obj[] };
+  /** Replaces an engine after kill -9 (same state, port and password). */
+  restart(which: "legacy" | "target"): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface MoveLabOptions {
+  /** The engines' time scale (0: instant, the tests; the demo watches it happen). */
+  timeScale?: number;
+}
+
+async function moveStack(engines: Record<string, EngineProcess>, lab: unknown): Promise<MoveStack> {
+  const workDir = scratchProject("ovirt-lab-move-");
+  const backendDir = path.join(workDir, ".backend");
+  const stack = await openStack({ stackName: "e2e", workDir, backendDir, passphrase: PASSPHRASE });
+  const configFile = path.join(workDir, "Pulumi.e2e.yaml");
+  const setLab = (value: unknown): void => {
+    const doc = YAML.parseDocument(fs.existsSync(configFile) ? fs.readFileSync(configFile, "utf8") : "{}");
+    doc.setIn(["config", "ovirt-lab:lab"], doc.createNode(value));
+    fs.writeFileSync(configFile, doc.toString());
+  };
+  for (const [name, e] of Object.entries(engines)) {
+    await stack.setConfig(`ovirt-lab:engines.${name}.url`, { value: e.url }, true);
+    await stack.setConfig(`ovirt-lab:engines.${name}.caFile`, { value: e.caFile }, true);
+    await stack.setConfig(
+      `ovirt-lab:engines.${name}.password`,
+      { value: e.adminPassword, secret: true },
+      true,
+    );
+  }
+  setLab(lab);
+  return { stack, workDir, configFile, setLab, env: offlineEnv({ backendDir, passphrase: PASSPHRASE }) };
+}
+
+export async function moveLab(opts: MoveLabOptions = {}): Promise<MoveLab> {
+  const timeScale = opts.timeScale ?? 0;
+  const dataPlane = fs.mkdtempSync(path.join(os.tmpdir(), "ovirt-lab-move-dp-"));
+  const engines = {
+    legacy: await startEngine({ version: "4.3", timeScale, dataPlane, seed: SEED }),
+    target: await startEngine({ version: "4.4", timeScale, dataPlane }),
+  };
+  const t = await moveStack(engines, {
+    engine: "target",
+    dataCenter: { name: "oVirt_DC", description: "The 4.4 lab", compatibilityVersion: "4.3" },
+    clusters: [
+      {
+        name: "oVirt_Cluster",
+        cpuType: "Intel Broadwell Family",
+        threadsAsCores: true,
+        compatibilityVersion: "4.3",
+      },
+      {
+        name: "ocpcluster",
+        cpuType: "Intel Skylake Server Family",
+        threadsAsCores: true,
+        compatibilityVersion: "4.3",
+      },
+    ],
+    networks: [{ name: "lab_vms", vlan: 20, clusters: [{ name: "oVirt_Cluster" }, { name: "ocpcluster" }] }],
+  });
+  const config = () => (YAML.parse(fs.readFileSync(t.configFile, "utf8")) as { config: Obj }).config;
+  const legacyLab = () => config()["ovirt-lab:legacy"] as Lab;
+  const reprovision =
+    `node ${path.join(ROOT, "dist/simulator/dataplane/reprovision.js")} --data-plane ${dataPlane} ` +
+    `--address "$OVIRT_LAB_ADDRESS" --os el8 --root-password "$OVIRT_LAB_ROOT_PASSWORD"`;
+  const m: MoveLab = {
+    dataPlane,
+    get legacy() {
+      return engines.legacy;
+    },
+    get target() {
+      return engines.target;
+    },
+    t,
+    legacyLab,
+    lab: () => config()["ovirt-lab:lab"] as Lab,
+    discover() {
+      const env = { ...process.env, ...t.env };
+      return execFileSync(
+        process.execPath,
+        [
+          path.join(ROOT, "dist/tools/discover.js"),
+          "--engine",
+          "legacy",
+          "--stack",
+          "e2e",
+          "--cwd",
+          t.workDir,
+        ],
+        { env, encoding: "utf8" },
+      );
+    },
+    movedHost(name, vms = "migrate") {
+      const h = legacyLab().hosts!.find((x) => x.name === name)!;
+      return { ...h, move: { from: "legacy", vms, reprovision } };
+    },
+    async setHostSecrets(names) {
+      for (const name of names) {
+        const secret = (key: string, value: string) =>
+          t.stack.setConfig(`ovirt-lab:secrets.hosts.${name}.${key}`, { value, secret: true }, true);
+        await secret("rootPassword", NEW_ROOT_PASSWORD);
+        if (legacyLab().hosts!.find((x) => x.name === name)?.powerManagement) {
+          await secret("powerManagementPassword", "lom-pw");
+        }
+      }
+    },
+    movedStorage(host) {
+      const l = legacyLab();
+      return {
+        storageDomains: l.storageDomains!.map((d) => ({ ...d, host, move: { from: "legacy" } })),
+        vms: (l.vms ?? []).map((v) => ({ ...v, move: { from: "legacy" } })),
+      };
+    },
+    async restart(which) {
+      const old = engines[which];
+      engines[which] = await startEngine({
+        version: which === "legacy" ? "4.3" : "4.4",
+        timeScale,
+        dataPlane,
+        stateDir: old.stateDir,
+        port: Number(new URL(old.url).port),
+        adminPassword: old.adminPassword,
+      });
+    },
+    async close() {
+      await engines.legacy.stop();
+      await engines.target.stop();
+      fs.rmSync(t.workDir, { recursive: true, force: true });
+      fs.rmSync(dataPlane, { recursive: true, force: true });
+    },
+  };
+  return m;
+}
+
+/**
+ * Every disk image file on the shared storage, by path: its size, allocated blocks and the sha256 of
+ * its first MiB (where the seed writes each image's label). Images are sparse files of up to 500 GiB,
+ * so the whole content is not read.
+ */
+export function imageFingerprints(dataPlane: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (dir: string, inImages: boolean): void => {
+    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) walk(p, inImages || e.name === "images");
+      else if (inImages && !e.name.endsWith(".meta") && !e.name.endsWith(".lease")) {
+        const st = fs.statSync(p);
+        const head = Buffer.alloc(Math.min(st.size, 2 ** 20));
+        const fd = fs.openSync(p, "r");
+        try {
+          fs.readSync(fd, head, 0, head.length, 0);
+        } finally {
+          fs.closeSync(fd);
+        }
+        out[path.relative(dataPlane, p)] =
+          `${st.size} ${st.blocks} ${crypto.createHash("sha256").update(head).digest("hex")}`;
+      }
+    }
+  };
+  walk(path.join(dataPlane, "storage"), false);
+  return out;
+}
+
+export const names = (xs: Obj[]) => xs.map((x) => String(x.name)).sort();
