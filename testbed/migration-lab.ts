@@ -3,7 +3,6 @@
 // lab, 4.4 empty), a stack whose target lab is the 4.4 side at level 4.3, and the edits of
 // docs/migration.md as functions.
 import { execFileSync } from "child_process";
-import * as crypto from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -186,32 +185,25 @@ export async function moveLab(opts: MoveLabOptions = {}): Promise<MoveLab> {
 }
 
 /**
- * Every disk image file on the shared storage, by path: its size, allocated blocks and the sha256 of
- * its first MiB (where the seed writes each image's label). Images are sparse files of up to 500 GiB,
- * so the whole content is not read.
+ * The sha256 of every disk image file on the shared storage, by path. Images are sparse files of up
+ * to 500 GiB: `sparse-sha256.py` reads only their data extents (the holes are zeros).
  */
 export function imageFingerprints(dataPlane: string): Record<string, string> {
-  const out: Record<string, string> = {};
+  const files: string[] = [];
   const walk = (dir: string, inImages: boolean): void => {
     for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
       const p = path.join(dir, e.name);
       if (e.isDirectory()) walk(p, inImages || e.name === "images");
-      else if (inImages && !e.name.endsWith(".meta") && !e.name.endsWith(".lease")) {
-        const st = fs.statSync(p);
-        const head = Buffer.alloc(Math.min(st.size, 2 ** 20));
-        const fd = fs.openSync(p, "r");
-        try {
-          fs.readSync(fd, head, 0, head.length, 0);
-        } finally {
-          fs.closeSync(fd);
-        }
-        out[path.relative(dataPlane, p)] =
-          `${st.size} ${st.blocks} ${crypto.createHash("sha256").update(head).digest("hex")}`;
-      }
+      else if (inImages && !e.name.endsWith(".meta") && !e.name.endsWith(".lease")) files.push(p);
     }
   };
   walk(path.join(dataPlane, "storage"), false);
-  return out;
+  const out = execFileSync("python3", [path.join(ROOT, "testbed", "sparse-sha256.py")], {
+    input: files.join("\n"),
+    encoding: "utf8",
+  });
+  const sums = JSON.parse(out) as Record<string, string>;
+  return Object.fromEntries(Object.entries(sums).map(([p, sum]) => [path.relative(dataPlane, p), sum]));
 }
 
 export const names = (xs: Obj[]) => xs.map((x) => String(x.name)).sort();

@@ -8,10 +8,33 @@
 // a further `up` and a `refresh` change nothing.
 import * as fs from "fs";
 import YAML from "yaml";
-import { list, writesSince } from "../helpers/engine-api";
+import type { EngineProcess } from "../../testbed/engine-process";
+import { getJson, list, writesSince } from "../helpers/engine-api";
 import { imageFingerprints, moveLab, names, type MoveLab, type Obj } from "../../testbed/migration-lab";
 
 let m: MoveLab;
+
+/** What must survive a move of `vm`, read from `engine` without the project's client. */
+async function vmShape(engine: EngineProcess, vm: Obj): Promise<string[]> {
+  const id = String(vm.id);
+  const topology = (vm.cpu as { topology?: Obj } | undefined)?.topology ?? {};
+  const disks: string[] = [];
+  for (const a of await list(engine, `vms/${id}/diskattachments`, "disk_attachment")) {
+    const disk = (await getJson<Obj>(engine, `disks/${String((a.disk as Obj).id)}`))!;
+    const sd = ((disk.storage_domains as { storage_domain?: Obj[] } | undefined)?.storage_domain ?? [])[0];
+    const domain = sd ? (await getJson<Obj>(engine, `storagedomains/${String(sd.id)}`))?.name : undefined;
+    disks.push(`disk ${String(disk.alias)} ${String(disk.provisioned_size)} on ${String(domain)}`);
+  }
+  const nics = (await list(engine, `vms/${id}/nics`, "nic")).map(
+    (n) => `nic ${String(n.name)} ${String((n.mac as Obj).address)}`,
+  );
+  return [
+    `memory ${String(vm.memory)}`,
+    `cpu ${String(topology.sockets)}x${String(topology.cores)}x${String(topology.threads)}`,
+    ...disks.sort(),
+    ...nics.sort(),
+  ];
+}
 
 /** What a preview plans, as "op Kind:name" with the legacy lab's resources marked "(legacy)". */
 async function preview(): Promise<string[]> {
@@ -51,11 +74,8 @@ test("the seed lab moves from 4.3 to 4.4 step by step, nothing lost", async () =
   const before = imageFingerprints(m.dataPlane);
   expect(Object.keys(before).length).toBeGreaterThan(10);
   const vms43 = await list(legacy, "vms", "vm");
-  const nics43: Record<string, string[]> = {};
-  for (const vm of vms43) {
-    const nics = await list(legacy, `vms/${String(vm.id)}/nics`, "nic");
-    nics43[String(vm.name)] = nics.map((n) => `${String(n.name)} ${String((n.mac as Obj).address)}`).sort();
-  }
+  const shape43: Record<string, string[]> = {};
+  for (const vm of vms43) shape43[String(vm.name)] = await vmShape(legacy, vm);
   const wasUp = vms43
     .filter((v) => v.status === "up")
     .map((v) => String(v.name))
@@ -144,12 +164,12 @@ test("the seed lab moves from 4.3 to 4.4 step by step, nothing lost", async () =
       .map((v) => String(v.name))
       .sort(),
   ).toEqual(wasUp);
+  // Each VM as it was: memory, CPUs, disks (alias, provisioned size, domain), NICs and MACs.
   for (const vm of vms44) {
-    const nics = await list(target, `vms/${String(vm.id)}/nics`, "nic");
-    expect([
+    expect([String(vm.name), ...(await vmShape(target, vm))]).toEqual([
       String(vm.name),
-      nics.map((n) => `${String(n.name)} ${String((n.mac as Obj).address)}`).sort(),
-    ]).toEqual([String(vm.name), nics43[String(vm.name)]]);
+      ...shape43[String(vm.name)],
+    ]);
   }
 
   // 5. The other hosts.
