@@ -19,7 +19,12 @@ interface Scale {
   up: Run;
   preview: Run;
   refresh: Run;
-  state: { bytes: number; vmBytes: number; shimBytes: number };
+  state: {
+    bytes: number;
+    vmBytes: number;
+    shimBytes: number;
+    vmParts?: { inputs: number; outputs: number; rest: number };
+  };
 }
 
 const methods = (r: Run) =>
@@ -90,6 +95,20 @@ export function tables(r: Json): string {
         "`BENCH_COUNTS=30,300,3000 make bench` measures them).",
     );
   }
+  const merged = r.merged as
+    { from?: string; converge?: boolean; scaling?: number[]; peer?: boolean } | undefined;
+  if (merged) {
+    const parts = [
+      merged.scaling?.length ? `the scaling runs of ${merged.scaling.join(", ")} VMs` : "",
+      merged.converge ? "the converge run" : "",
+      merged.peer ? "the peer run" : "",
+    ].filter(Boolean);
+    lines.push(
+      "",
+      `Merged run (\`BENCH_MERGE=1\`): ${parts.join(", ")} are kept from the run of ${String(merged.from)}; ` +
+        "the rest was measured at the date above.",
+    );
+  }
   lines.push(
     "",
     "Scaling (time scale 0; diskless, stopped VMs; wall ms / requests by method / peak RSS MB):",
@@ -105,6 +124,16 @@ export function tables(r: Json): string {
       `| ${s.vms} | ${s.up.wallMs} | ${methods(s.up)} | ${s.preview.wallMs} | ${methods(s.preview) || "0"} | ` +
         `${s.refresh.wallMs} | ${methods(s.refresh)} | ${rssOf("programMb")} | ${rssOf("providerMb")} | ` +
         `${s.state.vmBytes} | ${s.state.shimBytes} |`,
+    );
+  }
+  const parts = [...((r.scaling as Scale[]) ?? [])].reverse().find((s) => s.state.vmParts);
+  if (parts?.state.vmParts) {
+    const p = parts.state.vmParts;
+    lines.push(
+      "",
+      `State of one VM (${parts.vms}-VM run): ${parts.state.vmBytes} bytes = inputs ${p.inputs} + outputs ` +
+        `${p.outputs} + the rest (URN, type, parent, dependencies...) ${p.rest}, with JSON punctuation; ` +
+        `the serialized provider is ${parts.state.shimBytes} bytes in the inputs and again in the outputs.`,
     );
   }
   const conv = r.converge as Json | null;

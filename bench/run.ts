@@ -26,6 +26,11 @@ import { offlineEnv } from "../testbed/pulumi";
 const COUNTS = (process.env.BENCH_COUNTS ?? "30,300,1000").split(",").filter(Boolean).map(Number);
 const CONVERGE_VMS = Number(process.env.BENCH_CONVERGE_VMS ?? "5");
 const PEER_VMS = Number(process.env.BENCH_PEER_VMS ?? "300");
+// BENCH_MERGE=1: add to the last results instead of replacing them. The previous latest.json's
+// scaling runs for counts not measured now are kept (and its converge and peer when this run skips
+// them), e.g. `BENCH_COUNTS=3000 BENCH_SKIP_CONVERGE=1 BENCH_SKIP_PEER=1 BENCH_MERGE=1` adds a
+// measured 3,000-VM run to the last full one. What was kept is listed under `merged`.
+const MERGE = !!process.env.BENCH_MERGE;
 const PASSPHRASE = "bench-passphrase";
 const SDK_PYTHON = path.join(repoRoot, ".toolchain", "sdk-venv", "bin", "python");
 
@@ -186,6 +191,8 @@ interface StateSize {
   bytes: number;
   vmBytes: number;
   shimBytes: number;
+  /** Average bytes of one Vm resource's parts: its inputs, its outputs, the rest (URN, type, deps...). */
+  vmParts?: { inputs: number; outputs: number; rest: number };
 }
 
 function stateSize(p: Project): StateSize {
@@ -196,7 +203,17 @@ function stateSize(p: Project): StateSize {
   const vms = (deployment.deployment.resources ?? []).filter((r) => r.type.endsWith(":Vm"));
   const vmBytes = vms.reduce((n, r) => n + Buffer.byteLength(JSON.stringify(r)), 0) / Math.max(1, vms.length);
   const shimBytes = Buffer.byteLength(vms[0]?.inputs?.__provider ?? "");
-  return { bytes: Buffer.byteLength(text), vmBytes: Math.round(vmBytes), shimBytes };
+  const avg = (f: (r: Record<string, unknown>) => unknown) =>
+    Math.round(
+      vms.reduce((n, r) => n + Buffer.byteLength(JSON.stringify(f(r as Record<string, unknown>)) ?? ""), 0) /
+        Math.max(1, vms.length),
+    );
+  const vmParts = {
+    inputs: avg((r) => r.inputs),
+    outputs: avg((r) => r.outputs),
+    rest: avg(({ inputs: _i, outputs: _o, ...rest }) => rest),
+  };
+  return { bytes: Buffer.byteLength(text), vmBytes: Math.round(vmBytes), shimBytes, vmParts };
 }
 
 // ---- sections ---------------------------------------------------------------------------------
@@ -335,18 +352,51 @@ async function section<T>(
 
 type Scale = { vms: number; resources: number; up: Run; preview: Run; refresh: Run; state: StateSize };
 
+/** The results a BENCH_MERGE run adds to. */
+function previousResults(): {
+  date?: string;
+  converge?: { ratio: number; hostInstallPollRequests: number } | null;
+  scaling?: Scale[];
+  peer?: { vms: number; sdkWallMs: number } | null;
+} {
+  const file = path.join(repoRoot, "bench", "results", "latest.json");
+  if (!MERGE || !fs.existsSync(file)) return {};
+  const prev = JSON.parse(fs.readFileSync(file, "utf8")) as Record<string, unknown> & {
+    machine?: { date?: string };
+  };
+  return { ...prev, date: prev.machine?.date };
+}
+
 async function main(): Promise<void> {
   const errors: Record<string, string> = {};
-  const conv = process.env.BENCH_SKIP_CONVERGE
+  const prev = previousResults();
+  const kept: Record<string, unknown> = {};
+  let conv = process.env.BENCH_SKIP_CONVERGE
     ? undefined
     : ((await section("converge", converge, errors)) as
         { ratio: number; hostInstallPollRequests: number } | undefined);
+  if (!conv && prev.converge && process.env.BENCH_SKIP_CONVERGE) {
+    conv = prev.converge;
+    kept.converge = true;
+  }
   const scales: Scale[] = [];
   for (const n of COUNTS) {
     const s = (await section(`scale_${n}`, () => scale(n), errors)) as Scale | undefined;
     if (s) scales.push(s);
   }
-  const peerRes = (await section("peer", peer, errors)) as { vms: number; sdkWallMs: number } | undefined;
+  const older = (prev.scaling ?? []).filter((o) => !COUNTS.includes(o.vms));
+  if (older.length) {
+    scales.push(...older);
+    scales.sort((a, b) => a.vms - b.vms);
+    kept.scaling = older.map((o) => o.vms);
+  }
+  let peerRes = process.env.BENCH_SKIP_PEER
+    ? undefined
+    : ((await section("peer", peer, errors)) as { vms: number; sdkWallMs: number } | undefined);
+  if (!peerRes && prev.peer && process.env.BENCH_SKIP_PEER) {
+    peerRes = prev.peer;
+    kept.peer = true;
+  }
   const largest = scales[scales.length - 1];
   const smallest = scales[0];
   const pulumiAtPeer = scales.find((s) => s.vms === PEER_VMS);
@@ -381,6 +431,7 @@ async function main(): Promise<void> {
     converge: conv ?? null,
     scaling: scales,
     peer: peerRes ?? null,
+    merged: Object.keys(kept).length ? { from: prev.date ?? null, ...kept } : undefined,
     errors,
   };
   const out = path.join(repoRoot, "bench", "results", "latest.json");

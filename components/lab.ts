@@ -131,6 +131,7 @@ export class Lab extends pulumi.ComponentResource {
           clusters: this.clusters,
           profiles: this.profiles,
           storageDomains: this.storage?.domains ?? {},
+          isoImages: this.storage?.isoImages ?? {},
           dataDomains: this.storage?.dataDomains ?? [],
           hostsByCluster: Object.fromEntries(
             Object.entries(this.clusterHosts).map(([c, g]) => [c, Object.values(g.hosts)]),

@@ -1,5 +1,6 @@
 // The lab's storage: Gluster volumes (made on the servers over SSH when `gluster.manageVolumes`),
-// the data domains on them (`server:/volume`, glusterfs) and NFS domains (ISO, export, data).
+// the data domains on them (`server:/volume`, glusterfs) and NFS domains (ISO, export, data), and
+// the ISO images uploaded to data domains.
 // Order: a domain needs an up host (the Host resource waits for `up`) and its volume; ISO and
 // export domains come after the data domains, because a data center only takes them once a data
 // domain has made it up (the master).
@@ -8,6 +9,7 @@ import type { LabSpec, StorageDomainSpec } from "../config/schema";
 import type { SecretsSpec } from "../config/secrets";
 import type { DataCenter } from "../providers/datacenter/resource";
 import { GlusterVolume } from "../providers/glustervolume/resource";
+import { IsoImage } from "../providers/isoimage/resource";
 import type { Host } from "../providers/host/resource";
 import { StorageDomain } from "../providers/storagedomain/resource";
 
@@ -28,6 +30,8 @@ export class Storage extends pulumi.ComponentResource {
   readonly domains: Record<string, StorageDomain> = {};
   /** The data domains: what VMs' disks and a running data center need. */
   readonly dataDomains: StorageDomain[] = [];
+  /** ISO images on data domains, by name (VMs boot from them). */
+  readonly isoImages: Record<string, IsoImage> = {};
 
   constructor(name: string, args: StorageArgs, opts?: pulumi.ComponentResourceOptions) {
     super("ovirt-lab:index:Storage", name, {}, opts);
@@ -86,6 +90,13 @@ export class Storage extends pulumi.ComponentResource {
       this.dataDomains.push(declare(d, []));
     }
     for (const d of spec.storageDomains.filter((x) => x.type !== "data")) declare(d, this.dataDomains);
+    for (const iso of spec.isoImages) {
+      this.isoImages[iso.name] = new IsoImage(
+        iso.name,
+        { engine: spec.engine, name: iso.name, source: iso.source, storageDomain: iso.storageDomain },
+        { parent: this, dependsOn: [this.domains[iso.storageDomain]] },
+      );
+    }
     this.registerOutputs({});
   }
 
@@ -117,7 +128,8 @@ export class Storage extends pulumi.ComponentResource {
           protect: v.protect,
           ssh,
         },
-        { parent: this },
+        // A protected volume outlives the stack: `pulumi destroy` leaves it (and its bricks) in place.
+        { parent: this, retainOnDelete: v.protect },
       );
     }
   }

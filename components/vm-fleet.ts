@@ -8,6 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { VmGroupSpec, VmSpec } from "../config/schema";
 import type { SecretsSpec } from "../config/secrets";
 import type { Cluster } from "../providers/cluster/resource";
+import type { IsoImage } from "../providers/isoimage/resource";
 import type { StorageDomain } from "../providers/storagedomain/resource";
 import { Vm, type VmArgs } from "../providers/vm/resource";
 import type { VnicProfile } from "../providers/vnicprofile/resource";
@@ -29,6 +30,8 @@ export interface VmFleetArgs {
   /** vNIC profiles by network name (incl. ovirtmgmt). */
   profiles: Record<string, VnicProfile>;
   storageDomains: Record<string, StorageDomain>;
+  /** ISO images by name (a VM's `cdrom`). */
+  isoImages: Record<string, IsoImage>;
   /** What every VM waits for: the data domains. */
   dataDomains: pulumi.Resource[];
   /** Hosts by cluster name. */
@@ -94,7 +97,9 @@ export function vmArgs(
       })),
     ),
     cloudInit,
+    cdrom: vm.cdrom === undefined ? undefined : args.isoImages[vm.cdrom].diskId,
     runState: vm.runState,
+    destroyDataOnDelete: vm.destroyDataOnDelete,
     adopt: args.adopt,
     registerFrom: vm.move && registerFrom(args, vm),
   };

@@ -42,6 +42,11 @@ export function planMigration(lab: LabSpec, legacy: LabSpec | undefined): Migrat
   lab.hosts.forEach((h, i) => h.move && fromOk(h.move.from, `lab.hosts[${i}]`));
   lab.storageDomains.forEach((d, i) => d.move && fromOk(d.move.from, `lab.storageDomains[${i}]`));
 
+  if (legacy?.isoImages.length) {
+    problems.push(
+      "legacy.isoImages: the legacy lab is taken over as it is; ISO images are uploaded by lab.isoImages",
+    );
+  }
   const domains: MigrationPlan["domains"] = [];
   const targetVms = byName(lab.vms);
   const moved = new Set(movedDomains.map((d) => d.name));

@@ -199,6 +199,20 @@ export const StorageDomainSpec = z
       .boolean()
       .default(false)
       .describe("Deleting the domain formats it only when this is true."),
+    isoFiles: z
+      .array(
+        z
+          .object({
+            name: z.string().min(1),
+            path: z.string().min(1).describe("Where the file is, relative to the domain's export."),
+          })
+          .strict(),
+      )
+      .optional()
+      .describe(
+        "An ISO domain's files, as `discover` found them (informational): move them to a data domain " +
+          "as isoImages entries whose source is the file on the mounted export.",
+      ),
     move: z
       .object({
         from: engineRef.describe("The engine the domain leaves (the `engine` of `ovirt-lab:legacy`)."),
@@ -209,6 +223,22 @@ export const StorageDomainSpec = z
         "Set when the domain comes from the legacy engine: it is imported with its data; the VMs whose " +
           "disks are on it are listed in vms with move set, and registered here.",
       ),
+  })
+  .strict();
+
+/** Installation media uploaded to a data domain (an `iso` disk, providers/isoimage). */
+export const IsoImageSpec = z
+  .object({
+    name: z
+      .string()
+      .min(1)
+      .max(255, "is longer than 255 characters")
+      .regex(/^[^/\\]+$/, "must not contain / or \\"),
+    source: z
+      .string()
+      .regex(/^(\/|https?:\/\/)/, "is not an absolute file path or an http(s) URL")
+      .describe("An absolute path on the machine that runs Pulumi, or an http(s) URL on the lab's network."),
+    storageDomain: entityName.describe("A data domain of this lab that holds the image."),
   })
   .strict();
 
@@ -263,6 +293,13 @@ const VmShape = {
     .optional(),
   highAvailability: z.boolean().default(false),
   runState: z.enum(["running", "stopped"]).default("running"),
+  cdrom: z.string().min(1).optional().describe("The name of an isoImages entry: the VM's CD-ROM media."),
+  destroyDataOnDelete: z
+    .boolean()
+    .default(false)
+    .describe(
+      "Deleting the VM deletes its disks only when this is true; otherwise they stay on their domains.",
+    ),
 };
 
 export const VmSpec = z
@@ -352,6 +389,7 @@ export const LabSpec = z
       .strict()
       .default({ servers: [], volumes: [], manageVolumes: true, ssh: {} }),
     storageDomains: z.array(StorageDomainSpec).default([]),
+    isoImages: z.array(IsoImageSpec).default([]),
     vms: z.array(VmSpec).default([]),
     vmGroups: z.array(VmGroupSpec).default([]),
   })
@@ -364,6 +402,17 @@ export const LabSpec = z
     const volumes = unique(ctx, lab.gluster.volumes, "gluster.volumes", "Gluster volume");
     const domains = unique(ctx, lab.storageDomains, "storageDomains", "storage domain");
     unique(ctx, [...lab.vms, ...lab.vmGroups], "vms", "VM");
+    const isoImages = unique(ctx, lab.isoImages, "isoImages", "ISO image");
+    const dataDomains = new Set(lab.storageDomains.filter((d) => d.type === "data").map((d) => d.name));
+    lab.isoImages.forEach((iso, i) =>
+      reference(
+        ctx,
+        dataDomains,
+        iso.storageDomain,
+        ["isoImages", i, "storageDomain"],
+        "data storage domain",
+      ),
+    );
 
     lab.networks.forEach((n, i) => {
       if (n.name === "ovirtmgmt") {
@@ -422,6 +471,7 @@ export const LabSpec = z
       vm.nics.forEach((n, j) =>
         reference(ctx, networkNames, n.network, [...path, "nics", j, "network"], "network"),
       );
+      if (vm.cdrom !== undefined) reference(ctx, isoImages, vm.cdrom, [...path, "cdrom"], "ISO image");
       if (vm.guaranteedMemory !== undefined && vm.guaranteedMemory > vm.memory) {
         ctx.addIssue({
           code: "custom",
@@ -479,3 +529,4 @@ export type GlusterVolumeSpec = z.infer<typeof GlusterVolumeSpec>;
 export type VmSpec = z.infer<typeof VmSpec>;
 export type VmGroupSpec = z.infer<typeof VmGroupSpec>;
 export type GlusterServerSpec = z.infer<typeof GlusterServerSpec>;
+export type IsoImageSpec = z.infer<typeof IsoImageSpec>;

@@ -7,23 +7,13 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import YAML from "yaml";
-import type { Stack } from "@pulumi/pulumi/automation";
+import { storageDir } from "../simulator/dataplane/storage";
 import { startEngine, type EngineProcess } from "./engine-process";
 import { repoRoot as ROOT } from "./paths";
-import { offlineEnv, openStack, scratchProject } from "./pulumi";
+import { labStack, type TestStack } from "./lab-stack";
 
-/** The stack of a move: its Automation API handle, project directory and stack file. */
-export interface MoveStack {
-  stack: Stack;
-  workDir: string;
-  configFile: string;
-  /** Replaces `ovirt-lab:lab` in the stack file (comments and other keys kept). */
-  setLab(lab: unknown): void;
-  /** The environment of a Pulumi command on this stack. */
-  env: Record<string, string>;
-}
-
-const PASSPHRASE = "e2e-passphrase";
+/** The stack of a move (testbed/lab-stack.ts). */
+export type MoveStack = TestStack;
 const SEED = path.join(ROOT, "simulator/seeds/seed-lab-4.3.yaml");
 const NEW_ROOT_PASSWORD = "el8-root-pw";
 
@@ -51,6 +41,12 @@ export interface MoveLab {
   setHostSecrets(names: string[]): Promise<void>;
   /** Every legacy storage domain and VM, with `move` (the domains through `host`). */
   movedStorage(host: string): { storageDomains: Obj[]; vms: Obj[] };
+  /**
+   * Where a legacy NFS domain's export is mounted on the machine that runs Pulumi: its directory on
+   * the shared data plane (what `mount server:/path` shows). A discovered `isoFiles[].path` is
+   * relative to it.
+   */
+  mountedExport(domain: string): string;
   /** Replaces an engine after kill -9 (same state, port and password). */
   restart(which: "legacy" | "target"): Promise<void>;
   close(): Promise<void>;
@@ -61,29 +57,6 @@ export interface MoveLabOptions {
   timeScale?: number;
 }
 
-async function moveStack(engines: Record<string, EngineProcess>, lab: unknown): Promise<MoveStack> {
-  const workDir = scratchProject("ovirt-lab-move-");
-  const backendDir = path.join(workDir, ".backend");
-  const stack = await openStack({ stackName: "e2e", workDir, backendDir, passphrase: PASSPHRASE });
-  const configFile = path.join(workDir, "Pulumi.e2e.yaml");
-  const setLab = (value: unknown): void => {
-    const doc = YAML.parseDocument(fs.existsSync(configFile) ? fs.readFileSync(configFile, "utf8") : "{}");
-    doc.setIn(["config", "ovirt-lab:lab"], doc.createNode(value));
-    fs.writeFileSync(configFile, doc.toString());
-  };
-  for (const [name, e] of Object.entries(engines)) {
-    await stack.setConfig(`ovirt-lab:engines.${name}.url`, { value: e.url }, true);
-    await stack.setConfig(`ovirt-lab:engines.${name}.caFile`, { value: e.caFile }, true);
-    await stack.setConfig(
-      `ovirt-lab:engines.${name}.password`,
-      { value: e.adminPassword, secret: true },
-      true,
-    );
-  }
-  setLab(lab);
-  return { stack, workDir, configFile, setLab, env: offlineEnv({ backendDir, passphrase: PASSPHRASE }) };
-}
-
 export async function moveLab(opts: MoveLabOptions = {}): Promise<MoveLab> {
   const timeScale = opts.timeScale ?? 0;
   const dataPlane = fs.mkdtempSync(path.join(os.tmpdir(), "ovirt-lab-move-dp-"));
@@ -91,7 +64,7 @@ export async function moveLab(opts: MoveLabOptions = {}): Promise<MoveLab> {
     legacy: await startEngine({ version: "4.3", timeScale, dataPlane, seed: SEED }),
     target: await startEngine({ version: "4.4", timeScale, dataPlane }),
   };
-  const t = await moveStack(engines, {
+  const t = await labStack(engines, {
     engine: "target",
     dataCenter: { name: "oVirt_DC", description: "The 4.4 lab", compatibilityVersion: "4.3" },
     clusters: [
@@ -162,6 +135,12 @@ export async function moveLab(opts: MoveLabOptions = {}): Promise<MoveLab> {
         storageDomains: l.storageDomains!.map((d) => ({ ...d, host, move: { from: "legacy" } })),
         vms: (l.vms ?? []).map((v) => ({ ...v, move: { from: "legacy" } })),
       };
+    },
+    mountedExport(domain) {
+      const d = legacyLab().storageDomains?.find((x) => x.name === domain);
+      const nfs = d?.nfs as { address: string; path: string } | undefined;
+      if (!nfs) throw new Error(`the legacy lab has no NFS storage domain named ${domain}`);
+      return storageDir(dataPlane, `${nfs.address}:${nfs.path}`);
     },
     async restart(which) {
       const old = engines[which];

@@ -10,10 +10,11 @@
 // (default `ovirt-lab:legacy`; never lab, engines, secrets) in Pulumi.<stack>.yaml: the rest of the
 // file is kept byte for byte, objects already in the block (same name in the same list; for VMs
 // also the copies a vmGroups entry stands for) are kept exactly as the user has them, new ones are
-// appended, ones gone from the engine are listed (and removed with --prune). When nothing is new
-// the file is not touched at all (not even the timestamp comment). Every error (unknown engine,
-// unreachable, TLS, login, a result the lab schema refuses) comes before any write; the write is
-// atomic (temporary file + rename).
+// appended, ones gone from the engine are listed (and removed with --prune); an ISO domain's files
+// (`isoFiles`) are merged the same way inside its entry. When nothing is new the file is not
+// touched at all (not even the timestamp comment). Every error (unknown engine, unreachable, TLS,
+// login, a result the lab schema refuses) comes before any write; the write is atomic (temporary
+// file + rename).
 import { LocalWorkspace } from "@pulumi/pulumi/automation";
 import * as fs from "fs";
 import * as path from "path";
@@ -23,7 +24,7 @@ import { OvirtClient } from "../providers/ovirt/client";
 import { newOperation } from "../providers/ovirt/context";
 import { OvirtError } from "../providers/ovirt/errors";
 import { readInventory, type Inventory } from "./discover/inventory";
-import { KINDS, mergeInventory, type MergeResult } from "./discover/merge";
+import { mergeInventory, SUMMARY_KINDS, type MergeResult } from "./discover/merge";
 import { parseDocument } from "yaml";
 
 export interface DiscoverArgs {
@@ -187,14 +188,14 @@ export function summaryLines(r: DiscoverReport, args: DiscoverArgs): string[] {
     `engine "${args.engine}", data center ${String(r.inventory.dataCenter.name)}: ` +
       `${r.requests} requests (GET only, plus the SSO login and logout)`,
   ];
-  for (const { kind } of KINDS) {
+  for (const kind of SUMMARY_KINDS) {
     const s = r.merge.summary[kind];
     lines.push(
       `${kind.padEnd(15)} ${String(s.found).padStart(3)} on the engine: ${s.added.length} added, ` +
         `${s.kept.length} kept, ${s.gone.length} gone${s.pruned.length ? ` (${s.pruned.length} pruned)` : ""}`,
     );
   }
-  for (const { kind } of KINDS) {
+  for (const kind of SUMMARY_KINDS) {
     const s = r.merge.summary[kind];
     for (const name of s.gone) {
       lines.push(

@@ -95,17 +95,43 @@ export class CollectionService<T extends ObjectType, Id extends string> {
   }
 
   /**
+   * What read's listing asks for beyond the plain objects (e.g. `follow` of the sub-collections a
+   * read compares); also sent with the direct GET of an id the listing lacks. None by default.
+   */
+  protected readonly readQuery: Query | undefined = undefined;
+  /**
+   * Read's listing in pages of this many (`search=page N&max=…`, API-NOTES 2.4), for kinds whose
+   * whole listing would be too large for one answer; undefined = one unpaged GET.
+   */
+  protected readonly readPageSize: number | undefined = undefined;
+
+  /**
    * For read (refresh) only: the object from this run's listing of the whole collection (one GET
-   * for every object of the kind, shared while fresh, dropped on writes; see Connection.snapshot).
-   * An id missing from the listing is asked for directly (`undefined` = gone).
+   * for every object of the kind, or one per page, shared while fresh, dropped on writes; see
+   * Connection.snapshot). An id missing from the listing is asked for directly (`undefined` = gone).
    */
   async readCached(ctx: OperationContext, id: Id): Promise<Decoded<T> | undefined> {
     const items = await this.conn.snapshot(`/${this.spec.path}`, async () => {
-      const all = await this.list(ctx);
+      const all = await this.readListing(ctx);
       return new Map(all.map((o) => [String((o as { id?: unknown }).id), o]));
     });
     const hit = items.get(id);
-    return hit ? (hit as Decoded<T>) : this.tryGet(ctx, id);
+    return hit ? (hit as Decoded<T>) : this.tryGet(ctx, id, this.readQuery);
+  }
+
+  private async readListing(ctx: OperationContext): Promise<Decoded<T>[]> {
+    const size = this.readPageSize;
+    if (size === undefined) return this.list(ctx, { query: this.readQuery });
+    const out: Decoded<T>[] = [];
+    const seen = new Set<string>();
+    for (let page = 1; ; page++) {
+      const got = await this.list(ctx, { search: `page ${page}`, max: size, query: this.readQuery });
+      // An engine that ignored `page` would answer the first page again: stop at nothing new.
+      const fresh = got.filter((o) => !seen.has(String((o as { id?: unknown }).id)));
+      for (const o of fresh) seen.add(String((o as { id?: unknown }).id));
+      out.push(...fresh);
+      if (got.length < size || fresh.length === 0) return out;
+    }
   }
 
   /** POST to the collection. Not retried after an ambiguous failure: the caller looks before resending. */

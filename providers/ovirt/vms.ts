@@ -5,6 +5,7 @@ import {
   decodeCollection,
   encode,
   entityFields,
+  list,
   object,
   Ref,
   type Decoded,
@@ -73,11 +74,37 @@ export const DiskAttachmentType = object({
 });
 export type ApiDiskAttachment = Decoded<typeof DiskAttachmentType>;
 
+/** A VM's CD-ROM as /vms/{id}/cdroms lists it (the persistent media: what it boots with next). */
+export const CdromType = object({ id: "string", file: object({ id: "string" }) });
+
+/**
+ * A VM as read's listing returns it: with its NICs, its disk attachments (their disks inlined) and
+ * its CD-ROMs followed (`?follow=`, API-NOTES 1.3). A member is absent when the engine did not
+ * inline it.
+ */
+export const ListedVmType = object({
+  ...VmType.fields,
+  nics: list(NicType, "nic"),
+  disk_attachments: list(DiskAttachmentType, "disk_attachment"),
+  cdroms: list(CdromType, "cdrom"),
+});
+export type ListedVm = Decoded<typeof ListedVmType>;
+
+/** What read compares besides the VM itself, inlined in its listing. */
+export const VM_READ_FOLLOW = "nics,disk_attachments.disk,cdroms";
+/** VMs per page of read's listing: a page of 500 VMs with their devices is a few MB. */
+export const VM_READ_PAGE_SIZE = 500;
+
 export type VmAction = "start" | "stop" | "shutdown" | "reboot" | "migrate";
 
-export class VmsService extends CollectionService<typeof VmType, VmId> {
+export class VmsService extends CollectionService<typeof ListedVmType, VmId> {
+  // Read (readCached) lists every VM with its devices, a page at a time: one request per page for
+  // a refresh instead of one per VM and device list.
+  protected override readonly readQuery: Query = { follow: VM_READ_FOLLOW };
+  protected override readonly readPageSize: number = VM_READ_PAGE_SIZE;
+
   constructor(conn: Connection) {
-    super(conn, { path: "vms", singular: "vm", type: VmType, label: "VM" });
+    super(conn, { path: "vms", singular: "vm", type: ListedVmType, label: "VM" });
   }
 
   /** The configuration the VM boots with next (the pending next-run one when it exists). */

@@ -19,6 +19,7 @@
 // | disks: interface, bootable | attachment edit | update |
 // | nics: add / remove / change vnicProfileId, interface, mac | NIC add / remove / edit | update |
 // | runState | start / shutdown | update (start waits for up, stop for down) |
+// | destroyDataOnDelete | (how delete removes the VM: its disks too, or only the VM) | update (no request) |
 import crypto from "node:crypto";
 import { z } from "zod";
 import { AdoptSchema, EngineNameSchema, TimeoutsSchema } from "../core/base";
@@ -122,6 +123,8 @@ export const VmArgsSchema = z
     cdrom: z.string({ error: "must be an ISO disk id or an ISO file name" }).optional(),
     runState: z.enum(["running", "stopped"]).default("running"),
     rebootForChanges: bool.optional(),
+    /** Deleting the VM deletes its disks only when this is true; else they stay on their domains. */
+    destroyDataOnDelete: bool.optional(),
     timeouts: TimeoutsSchema.optional(),
     adopt: AdoptSchema,
     /**
@@ -196,6 +199,7 @@ export const vmPolicies: { readonly [K in keyof VmArgs]-?: Policy } = {
   cdrom: "update",
   runState: "update",
   rebootForChanges: "update",
+  destroyDataOnDelete: "update",
   timeouts: "update",
   // Taking over an existing object is a create-time choice: changing it later changes nothing.
   adopt: "ignore",

@@ -11,12 +11,20 @@ import type { OvirtClient } from "../ovirt/client";
 import { newOperation, type OperationContext } from "../ovirt/context";
 import { diskId } from "../ovirt/disks";
 import { isFault } from "../ovirt/errors";
-import { getCdrom, setCdrom } from "../ovirt/isofiles";
+import { CDROM_ID, getCdrom, setCdrom } from "../ovirt/isofiles";
 import { getLogger } from "../ovirt/log";
 import { clientFor, engineNames } from "../ovirt/registry";
 import { withRetry } from "../ovirt/retry";
 import { storageDomainId } from "../ovirt/storagedomains";
-import { vmId as toVmId, type ApiVm, type VmAction, type VmId } from "../ovirt/vms";
+import {
+  vmId as toVmId,
+  type ApiDiskAttachment,
+  type ApiNic,
+  type ApiVm,
+  type ListedVm,
+  type VmAction,
+  type VmId,
+} from "../ovirt/vms";
 import { waitFor } from "../ovirt/wait";
 import {
   diskChangeProblems,
@@ -160,6 +168,37 @@ async function liveDisks(c: OvirtClient, ctx: OperationContext, id: VmId) {
   return out;
 }
 
+/** A disk the listing inlined (a bare reference has only id, href and name). */
+function inlined(disk: ApiDiskAttachment["disk"]): boolean {
+  return !!disk && Object.keys(disk).some((k) => k !== "id" && k !== "href" && k !== "name");
+}
+
+/**
+ * liveDisks from read's listing: its inlined attachments and disks. What the engine did not inline
+ * is asked for as liveDisks does (an attachment whose disk is gone is left out, as there).
+ */
+async function listedDisks(c: OvirtClient, ctx: OperationContext, id: VmId, listed: ListedVm) {
+  if (listed.disk_attachments === undefined) return liveDisks(c, ctx, id);
+  const out = [];
+  for (const a of listed.disk_attachments) {
+    if (a.disk && inlined(a.disk)) {
+      out.push({ attachment: a, disk: a.disk });
+      continue;
+    }
+    const did = a.disk?.id ?? a.id;
+    if (!did) continue;
+    const disk = await c.disks.tryGet(ctx, diskId(did));
+    if (disk) out.push({ attachment: a, disk });
+  }
+  return out;
+}
+
+/** getCdrom (persistent media) from read's listing, or asked for when the engine did not inline it. */
+async function listedCdrom(c: OvirtClient, ctx: OperationContext, id: VmId, listed: ListedVm) {
+  const cd = listed.cdroms?.find((x) => x.id === CDROM_ID);
+  return cd ? (cd.file?.id ?? "") : getCdrom(c.conn, ctx, id);
+}
+
 async function convergeNics(
   c: OvirtClient,
   ctx: OperationContext,
@@ -293,8 +332,16 @@ async function computed(
   vm: ApiVm,
   args: Partial<VmArgs>,
 ): Promise<VmComputed> {
-  const nics = await c.vms.nics(ctx, id);
-  const disks = await liveDisks(c, ctx, id);
+  return computedOf(id, vm, await c.vms.nics(ctx, id), await liveDisks(c, ctx, id), args);
+}
+
+function computedOf(
+  id: VmId,
+  vm: ApiVm,
+  nics: ApiNic[],
+  disks: Array<{ disk: { alias?: string; id?: string } }>,
+  args: Partial<VmArgs>,
+): VmComputed {
   return {
     status: vm.status,
     hostId: vm.host?.id,
@@ -442,8 +489,12 @@ export const vmProvider: KindProvider = {
     const c = clientOf(prior.engine, who(prior));
     const ctx = operation(prior, "read");
     const vmid = toVmId(id);
-    // The configuration the VM runs with next: a pending next-run change is not drift.
-    const vm = await c.vms.tryGetNextRun(ctx, vmid);
+    // From this run's listing of every VM with its devices (one request per page, not five per VM).
+    const listed = await c.vms.readCached(ctx, vmid);
+    if (!listed) return { id: "" };
+    // The configuration the VM runs with next: a pending next-run change is not drift. Only a VM
+    // that has one needs its own GET (the listing shows the running configuration).
+    const vm = listed.next_run_configuration_exists ? await c.vms.tryGetNextRun(ctx, vmid) : listed;
     if (!vm) return { id: "" };
     const live = vmFromApi(vm);
     const inputs: Props = {};
@@ -459,12 +510,15 @@ export const vmProvider: KindProvider = {
       const l = live.cloudInit as Record<string, unknown>;
       inputs.cloudInit = Object.fromEntries(Object.keys(p).map((k) => [k, l[k] ?? p[k]]));
     }
-    const nics = (await c.vms.nics(ctx, vmid)).map(nicFromApi);
-    const disks = (await liveDisks(c, ctx, vmid)).map((d) => diskFromApi(d.attachment, d.disk));
-    if (prior.cdrom !== undefined) inputs.cdrom = await getCdrom(c.conn, ctx, vmid);
-    inputs.nics = projectNamed(prior.nics, nics);
-    inputs.disks = projectNamed(prior.disks, disks);
-    const comp = await computed(c, ctx, vmid, vm, {});
+    const apiNics = listed.nics ?? (await c.vms.nics(ctx, vmid));
+    const apiDisks = await listedDisks(c, ctx, vmid, listed);
+    if (prior.cdrom !== undefined) inputs.cdrom = await listedCdrom(c, ctx, vmid, listed);
+    inputs.nics = projectNamed(prior.nics, apiNics.map(nicFromApi));
+    inputs.disks = projectNamed(
+      prior.disks,
+      apiDisks.map((d) => diskFromApi(d.attachment, d.disk)),
+    );
+    const comp = computedOf(vmid, vm, apiNics, apiDisks, {});
     const clean = compact(inputs);
     return {
       id,
@@ -512,7 +566,9 @@ export const vmProvider: KindProvider = {
       await act(c, ctx, vmid, "stop");
       await waitVm(c, ctx, vmid, prior, "status down", (v) => v.status === "down");
     }
-    await c.vms.remove(ctx, vmid);
+    // Storage data is never destroyed by default: the disks stay on their domains (detach_only)
+    // unless the VM says destroyDataOnDelete.
+    await c.vms.remove(ctx, vmid, { detach_only: prior.destroyDataOnDelete !== true });
     await waitFor({
       what: who(prior),
       awaited: "removal",

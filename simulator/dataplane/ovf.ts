@@ -8,10 +8,14 @@
 // updateovfstore / domain deactivation. This engine writes at once: when a disk of the VM becomes ok,
 // on every VM update, NIC or disk-attachment change, and when the VM goes down (shutdown/stop), and
 // removes the file when the VM is removed. Diskless VMs live on no domain, so they have no OVF.
+// Templates are in the same store (`<template id>.ovf`, kind `template` in the definition): written
+// when the template is ready, removed with it; GET /storagedomains/{sd}/templates?unregistered=true
+// and .../templates/{id}/register read them (api/templates/register.ts).
 import type { EngineContext } from "../context";
 import type { Disk } from "../api/disks/model";
 import type { StorageDomain } from "../api/storagedomains/model";
 import type { DiskAttachment, Vm, VmNic } from "../api/vms/model";
+import type { Template } from "../api/templates/model";
 import { domainDir, readOvfs, removeOvf, writeOvf } from "./storage";
 
 /** What a VM's OVF carries: the VM, its NICs (with MACs), its disks and their attachments. */
@@ -22,6 +26,14 @@ export interface VmDefinition {
   nics: Array<VmNic & { vnic_profile_name?: string; network_name?: string }>;
   disks: Disk[];
   attachments: DiskAttachment[];
+}
+
+/** What a template's OVF carries: the template and its disks. */
+export interface TemplateDefinition {
+  kind: "template";
+  template: Template;
+  clusterName?: string;
+  disks: Disk[];
 }
 
 const DEFINITION_RE = /<ovirt-lab:Definition><!\[CDATA\[([\s\S]*?)\]\]><\/ovirt-lab:Definition>/;
@@ -80,14 +92,47 @@ ${nics}
 `;
 }
 
-export function ovfToDefinition(ovf: string): VmDefinition | undefined {
+/** A template's OVF: the same envelope, with the template's own id as TemplateId. */
+export function templateToOvf(def: TemplateDefinition): string {
+  const { template: t } = def;
+  const refs = def.disks
+    .map(
+      (d) =>
+        `    <File ovf:href="${d.id}/${d.image_id}" ovf:id="${d.image_id}" ovf:size="${d.actual_size}"/>`,
+    )
+    .join("\n");
+  const json = JSON.stringify(def).replace(/>/g, "\\u003e");
+  return `<?xml version="1.0" encoding="UTF-8"?>
+<ovf:Envelope xmlns:ovf="http://schemas.dmtf.org/ovf/envelope/1/" xmlns:rasd="http://schemas.dmtf.org/wbem/wscim/1/cim-schema/2/CIM_ResourceAllocationSettingData" xmlns:ovirt-lab="urn:ovirt-lab:ovf" ovf:version="4.4.0.0">
+  <References>
+${refs}
+  </References>
+  <Content ovf:id="out" xsi:type="ovf:VirtualSystemTemplate_Type" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+    <Name>${esc(t.name)}</Name>
+    <TemplateId>${t.id}</TemplateId>
+    <ClusterName>${esc(def.clusterName ?? "")}</ClusterName>
+  </Content>
+  <ovirt-lab:Definition><![CDATA[${json}]]></ovirt-lab:Definition>
+</ovf:Envelope>
+`;
+}
+
+function parseDefinition(ovf: string): VmDefinition | TemplateDefinition | undefined {
   const m = DEFINITION_RE.exec(ovf);
   if (!m) return undefined;
   try {
-    return JSON.parse(m[1]) as VmDefinition;
+    return JSON.parse(m[1]) as VmDefinition | TemplateDefinition;
   } catch {
     return undefined;
   }
+}
+
+const isTemplate = (d: VmDefinition | TemplateDefinition): d is TemplateDefinition =>
+  (d as { kind?: string }).kind === "template";
+
+export function ovfToDefinition(ovf: string): VmDefinition | undefined {
+  const d = parseDefinition(ovf);
+  return d && !isTemplate(d) ? d : undefined;
 }
 
 function domainDirOf(engine: EngineContext, sdId: string): string | undefined {
@@ -144,4 +189,38 @@ export function ovfDefinitions(engine: EngineContext, sdId: string): VmDefinitio
   const dir = domainDirOf(engine, sdId);
   if (!dir) return [];
   return [...readOvfs(dir).values()].map(ovfToDefinition).filter((d): d is VmDefinition => d !== undefined);
+}
+
+/** The current definition of a template from the store (its disks are those copied for it). */
+export function templateDefinition(
+  engine: EngineContext,
+  templateId: string,
+): TemplateDefinition | undefined {
+  const template = engine.store.get<Template>("template", templateId);
+  if (!template) return undefined;
+  const disks = engine.store.list<Disk>("disk", (d) => d.template?.id === templateId);
+  const clusterName = template.cluster
+    ? engine.store.get<{ id: string; name: string }>("cluster", template.cluster.id)?.name
+    : undefined;
+  return { kind: "template", template, clusterName, disks };
+}
+
+/** Writes the template's OVF into every domain holding one of its disks. */
+export function writeTemplateOvf(engine: EngineContext, templateId: string): void {
+  const def = templateDefinition(engine, templateId);
+  if (!def) return;
+  const ovf = templateToOvf(def);
+  for (const sdId of new Set(def.disks.flatMap((d) => d.storage_domains.map((s) => s.id)))) {
+    const dir = domainDirOf(engine, sdId);
+    if (dir) writeOvf(dir, templateId, ovf);
+  }
+}
+
+/** The template definitions in a domain's OVF store. */
+export function templateOvfDefinitions(engine: EngineContext, sdId: string): TemplateDefinition[] {
+  const dir = domainDirOf(engine, sdId);
+  if (!dir) return [];
+  return [...readOvfs(dir).values()]
+    .map(parseDefinition)
+    .filter((d): d is TemplateDefinition => d !== undefined && isTemplate(d));
 }

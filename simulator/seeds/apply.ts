@@ -3,16 +3,18 @@
 // engine's state machines run to their end at time scale 0 between calls (Scheduler.drain): the
 // store, the jobs and events, the OVFs and the data plane are what the same POSTs over HTTPS leave.
 // Only what a real lab has before any API call is written directly: the physical machines in the
-// data plane (`registerHost`), the NFS exports, and some content in the disk images.
+// data plane (`registerHost`), the NFS exports, some content in the disk images, and the files an
+// admin copied into an ISO domain (`iso_files`).
 //
 // A seed is applied once: the state records it (kind `seed`: name, sha256, time). Starting again
 // with the same file is a no-op; another seed, or any state that is not fresh, is refused.
 import crypto from "node:crypto";
 import fs from "node:fs";
+import path from "node:path";
 import { parse as parseYaml } from "yaml";
 import type { EngineContext } from "../context";
 import { registerHost } from "../dataplane/hosts";
-import { storageDir } from "../dataplane/storage";
+import { storageDir, writeAtomic } from "../dataplane/storage";
 import { ApiFault, EmptyAnswer } from "../http/faults";
 import { Scheduler } from "../scheduler";
 import type { Db } from "../store/database";
@@ -22,7 +24,9 @@ import { API_PREFIX, type Area, type RequestContext } from "../api/context";
 import { Dispatcher } from "../api/dispatch";
 import { diskFile } from "../api/disks/files";
 import type { Disk } from "../api/disks/model";
-import { SeedFile, type Seed, type VmSeedT } from "./schema";
+import { isoDir } from "../api/imagetransfers/isofiles";
+import type { StorageDomain } from "../api/storagedomains/model";
+import { SeedFile, type IsoFileSeedT, type Seed, type VmSeedT } from "./schema";
 
 const GIB = 1024 ** 3;
 const VM_BATCH = 250;
@@ -298,6 +302,11 @@ class Seeder {
       }).id;
       this.call(`attach storage domain ${d.name}`, "POST", `/datacenters/${dcId}/storagedomains`, { id });
       this.ids.domain.set(d.name, id);
+      if (d.iso_files.length) {
+        // Copied onto the export by the admin (the 4.3 way: engine-iso-uploader or cp).
+        const dir = isoDir(this.ctx, this.entity<StorageDomain>("storage_domain", id));
+        for (const f of d.iso_files) writeAtomic(path.join(dir, f.name), isoContent(f));
+      }
     }
     // VMs (with their disks, NICs and start) are committed VM_BATCH at a time instead of row by
     // row: seeding thousands of VMs is otherwise bound by SQLite's fsyncs (synchronous=FULL).
@@ -403,6 +412,51 @@ class Seeder {
       fs.closeSync(fd);
     }
   }
+}
+
+const SECTOR = 2048;
+
+/** `n` as ISO 9660's both-endian 32-bit number (little-endian, then big-endian). */
+function both32(buf: Buffer, offset: number, n: number): void {
+  buf.writeUInt32LE(n, offset);
+  buf.writeUInt32BE(n, offset + 4);
+}
+
+/**
+ * An ISO-like image of `size_mib` MiB: 16 empty sectors (the system area), a primary volume
+ * descriptor (`CD001`, the volume id, the volume's size in 2048-byte blocks), the descriptor set
+ * terminator, then bytes that are a function of the file name (an AES-CTR key stream), so that two
+ * files differ and every seeding writes the same bytes.
+ */
+export function isoContent(f: IsoFileSeedT): Buffer {
+  const buf = Buffer.alloc(f.size_mib * 2 ** 20);
+  const volumeId = (
+    f.volume_id ??
+    f.name
+      .replace(/\.iso$/, "")
+      .toUpperCase()
+      .replace(/[^A-Z0-9]/g, "_")
+  )
+    .slice(0, 32)
+    .padEnd(32, " ");
+  const pvd = 16 * SECTOR;
+  buf.fill(0x20, pvd + 8, pvd + 72); // system id and volume id: space-padded text
+  buf.write("\x01CD001\x01", pvd, "latin1");
+  buf.write("LINUX", pvd + 8, "latin1");
+  buf.write(volumeId, pvd + 40, "latin1");
+  both32(buf, pvd + 80, buf.length / SECTOR);
+  buf.writeUInt16LE(1, pvd + 120); // volume set size
+  buf.writeUInt16BE(1, pvd + 122);
+  buf.writeUInt16LE(1, pvd + 124); // volume sequence number
+  buf.writeUInt16BE(1, pvd + 126);
+  buf.writeUInt16LE(SECTOR, pvd + 128); // logical block size
+  buf.writeUInt16BE(SECTOR, pvd + 130);
+  buf[pvd + 881] = 1; // file structure version
+  buf.write("\xffCD001\x01", 17 * SECTOR, "latin1");
+  const key = crypto.createHash("sha256").update(`ovirt-lab seed ISO ${f.name}`).digest();
+  const stream = crypto.createCipheriv("aes-256-ctr", key, Buffer.alloc(16));
+  stream.update(Buffer.alloc(buf.length - 18 * SECTOR)).copy(buf, 18 * SECTOR);
+  return buf;
 }
 
 /**

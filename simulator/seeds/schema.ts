@@ -50,6 +50,19 @@ const GlusterVolumeSeed = z.strictObject({
   start: z.boolean().default(true),
 });
 
+/**
+ * A file in an ISO domain: `size_mib` MiB of ISO 9660-like content (a primary volume descriptor
+ * naming `volume_id`, then bytes derived from the file name), the same on every seeding.
+ */
+const IsoFileSeed = z.strictObject({
+  name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._+-]*\.iso$/, "must be a file name ending in .iso"),
+  size_mib: z.number().int().min(1).max(64),
+  volume_id: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{1,32}$/, "must be 1-32 of A-Z, a-z, 0-9, _ . - (an ISO volume id)")
+    .optional(),
+});
+
 const StorageDomainSeed = z
   .strictObject({
     name,
@@ -64,9 +77,19 @@ const StorageDomainSeed = z
       .string()
       .regex(/^[^:/]+:\/.+/, "must be server:/path")
       .optional(),
+    /** An ISO domain's images, as an admin copied them onto its export before the move. */
+    iso_files: z.array(IsoFileSeed).default([]),
   })
   .refine((s) => (s.gluster_volume === undefined) !== (s.nfs === undefined), {
     message: "give exactly one of gluster_volume or nfs",
+  })
+  .refine((s) => s.iso_files.length === 0 || s.type === "iso", {
+    message: "only an ISO domain has iso_files",
+    path: ["iso_files"],
+  })
+  .refine((s) => new Set(s.iso_files.map((f) => f.name)).size === s.iso_files.length, {
+    message: "iso_files names must be distinct",
+    path: ["iso_files"],
   });
 
 const DiskSeed = z.strictObject({
@@ -124,3 +147,4 @@ export const SeedFile = z.strictObject({
 
 export type Seed = z.infer<typeof SeedFile>;
 export type VmSeedT = z.infer<typeof VmSeed>;
+export type IsoFileSeedT = z.infer<typeof IsoFileSeed>;

@@ -2,12 +2,16 @@
 // engine holding the seed lab: a commented stack file gets `ovirt-lab:legacy` (LabSpec, engine
 // legacy) with everything else kept byte for byte, only GETs reach the engine, a re-run with
 // nothing new leaves the file untouched, user edits survive, gone objects are listed and removed
-// only with --prune, and bad engines fail before any write.
+// only with --prune, and bad engines fail before any write. The ISO domain's files are listed in
+// its entry (`isoFiles`, paths relative to its export) and merged the same way on a re-run.
 import { spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import YAML from "yaml";
 import { LabSpec } from "../../config/schema";
+import { list } from "../helpers/engine-api";
+import { dataPlaneOf } from "../engine/storage-fixtures";
+import { storageDir } from "../../simulator/dataplane/storage";
 import { startEngine, type EngineProcess } from "../../testbed/engine-process";
 import { repoRoot } from "../../testbed/paths";
 import { offlineEnv, openStack, scratchProject } from "../../testbed/pulumi";
@@ -16,6 +20,9 @@ const SEED = path.join(repoRoot, "simulator", "seeds", "seed-lab-4.3.yaml");
 const PASSPHRASE = "discover-passphrase";
 const STACK = "move";
 const GIB = 2 ** 30;
+/** The seed's ISO files, and where an ISO domain keeps them (vdsm's fixed image group). */
+const ISO_FILES = ["CentOS-8.2.2004-x86_64-minimal.iso", "virtio-win-0.1.185.iso"];
+const ISO_GROUP = "11111111-1111-1111-1111-111111111111";
 
 type Obj = Record<string, unknown>;
 type Lab = ReturnType<typeof LabSpec.parse>;
@@ -51,8 +58,14 @@ const blockOf = (text: string): Obj =>
 const labOf = (text: string): Lab => LabSpec.parse(blockOf(text));
 const names = (items: Array<{ name: string }>): string[] => items.map((i) => i.name).sort();
 
+/** The seed's ISO domain: its id, and its export's directory on the data plane (the mount). */
+let isoId = "";
+const isoExport = () => storageDir(dataPlaneOf(engine.stateDir), "rhvnode3.lab:/exports/iso");
+const isoFile = (name: string) => path.join(isoExport(), isoId, "images", ISO_GROUP, name);
+
 beforeAll(async () => {
   engine = await startEngine({ version: "4.3", seed: SEED, timeScale: 0 });
+  isoId = String((await list(engine, "storagedomains", "storage_domain")).find((d) => d.name === "iso")!.id);
   workDir = scratchProject("ovirt-lab-discover-");
   const backendDir = path.join(workDir, ".backend");
   env = offlineEnv({ backendDir, passphrase: PASSPHRASE });
@@ -135,6 +148,7 @@ describe("discover on the seed lab", () => {
     expect(firstRun.stdout).toMatch(/^clusters\s+2 on the engine: 2 added, 0 kept, 0 gone$/m);
     expect(firstRun.stdout).toMatch(/^hosts\s+5 on the engine: 5 added, 0 kept, 0 gone$/m);
     expect(firstRun.stdout).toMatch(/^vms\s+16 on the engine: 16 added, 0 kept, 0 gone$/m);
+    expect(firstRun.stdout).toMatch(/^isoFiles\s+2 on the engine: 2 added, 0 kept, 0 gone$/m);
     expect(firstRun.stdout).toMatch(/secrets\.hosts\.<name>\.\* are not needed .*calvin, dogbert/);
     expect(firstRun.stdout).toContain(`wrote ovirt-lab:legacy to ${configFile}`);
   });
@@ -221,6 +235,15 @@ describe("discover on the seed lab", () => {
     });
     expect(domain.rhvquick_data).toMatchObject({ type: "data", glusterVolume: "rhvquick" });
     expect(domain.iso).toMatchObject({ type: "iso", nfs: { address: "rhvnode3.lab", path: "/exports/iso" } });
+    // Its files, where an admin finds them on the mounted export; other domains have none listed.
+    expect(domain.iso.isoFiles).toEqual(
+      ISO_FILES.map((name) => ({ name, path: `${isoId}/images/${ISO_GROUP}/${name}` })),
+    );
+    for (const f of domain.iso.isoFiles!) {
+      const file = path.join(isoExport(), f.path);
+      expect([f.name, fs.statSync(file).isFile()]).toEqual([f.name, true]);
+    }
+    for (const d of ["rhv4vol_data", "rhvquick_data", "export"]) expect(domain[d].isoFiles).toBeUndefined();
     expect(domain.export).toMatchObject({
       type: "export",
       nfs: { address: "rhvnode3.lab", path: "/exports/export" },
@@ -311,6 +334,7 @@ describe("discover on the seed lab", () => {
     const again = await run("--engine", "legacy");
     expect(again.code).toBe(0);
     expect(again.stdout).toMatch(/^vms\s+16 on the engine: 0 added, 16 kept, 0 gone$/m);
+    expect(again.stdout).toMatch(/^isoFiles\s+2 on the engine: 0 added, 2 kept, 0 gone$/m);
     expect(again.stdout).toContain("nothing new");
     expect(read()).toBe(first);
   });
@@ -372,6 +396,40 @@ describe("discover on the seed lab", () => {
     expect(lab.vms.map((v) => v.name)).not.toContain("retired");
     expect(lab.vms).toHaveLength(14);
     expect(lab.vmGroups.map((g) => g.name)).toEqual(["ocp-master"]);
+  });
+
+  test("ISO files: the user's entry is kept, a new file is added to it, a deleted one listed, pruned on request", async () => {
+    // The user annotates the ISO domain's first file; on the export, a file is added and one deleted.
+    let text = read();
+    const first = `          - name: ${ISO_FILES[0]}\n`;
+    expect(text).toContain(first);
+    text = text.replace(first, `          # the lab's installer\n${first}`);
+    fs.writeFileSync(configFile, text);
+    const added = "Fedora-Workstation-Live-x86_64-33-1.2.iso";
+    fs.writeFileSync(isoFile(added), Buffer.alloc(2 * 2048, 7));
+    fs.rmSync(isoFile(ISO_FILES[1]));
+    try {
+      const r = await run("--engine", "legacy");
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(/^isoFiles\s+2 on the engine: 1 added, 1 kept, 1 gone$/m);
+      expect(r.stdout).toContain(
+        `gone: isoFiles iso/${ISO_FILES[1]} is no longer on the engine (kept; --prune removes it)`,
+      );
+      const iso = () => labOf(read()).storageDomains.find((d) => d.name === "iso")!;
+      const entry = (name: string) => ({ name, path: `${isoId}/images/${ISO_GROUP}/${name}` });
+      expect(iso().isoFiles).toEqual([entry(ISO_FILES[0]), entry(ISO_FILES[1]), entry(added)]);
+      expect(read()).toContain(`          # the lab's installer\n${first}`);
+
+      const pruned = await run("--engine", "legacy", "--prune");
+      expect(pruned.code).toBe(0);
+      expect(pruned.stdout).toMatch(/^isoFiles\s+2 on the engine: 0 added, 2 kept, 1 gone \(1 pruned\)$/m);
+      expect(pruned.stdout).toContain(`pruned: isoFiles iso/${ISO_FILES[1]}`);
+      expect(iso().isoFiles).toEqual([entry(ISO_FILES[0]), entry(added)]);
+      expect(read()).toContain(`          # the lab's installer\n${first}`);
+    } finally {
+      fs.rmSync(isoFile(added));
+      fs.writeFileSync(isoFile(ISO_FILES[1]), Buffer.alloc(2048));
+    }
   });
 });
 

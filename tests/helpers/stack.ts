@@ -1,52 +1,12 @@
 // Stacks for end-to-end tests: a scratch copy of the project, a private file backend, the lab
 // config written as YAML and the engine password set as a real Pulumi secret.
-import type { EngineEvent, Stack } from "@pulumi/pulumi/automation";
+import type { EngineEvent } from "@pulumi/pulumi/automation";
 import * as fs from "fs";
 import * as path from "path";
-import YAML from "yaml";
-import { openStack, scratchProject } from "../../testbed/pulumi";
 
-export interface TestEngine {
-  url: string;
-  caFile: string;
-  adminPassword: string;
-}
+import { engineStack, labStack, type TestEngine, type TestStack } from "../../testbed/lab-stack";
 
-export interface TestStack {
-  stack: Stack;
-  workDir: string;
-  configFile: string;
-  /** Replaces `ovirt-lab:lab` in the stack's config file. */
-  setLab(lab: unknown): void;
-}
-
-export async function labStack(engines: Record<string, TestEngine>, lab: unknown): Promise<TestStack> {
-  const workDir = scratchProject();
-  const stackName = "e2e";
-  const stack = await openStack({
-    stackName,
-    workDir,
-    backendDir: path.join(workDir, ".backend"),
-    passphrase: "e2e-passphrase",
-  });
-  const configFile = path.join(workDir, `Pulumi.${stackName}.yaml`);
-  const setLab = (value: unknown): void => {
-    const doc = YAML.parseDocument(fs.existsSync(configFile) ? fs.readFileSync(configFile, "utf8") : "{}");
-    doc.setIn(["config", "ovirt-lab:lab"], doc.createNode(value));
-    fs.writeFileSync(configFile, doc.toString());
-  };
-  for (const [name, e] of Object.entries(engines)) {
-    await stack.setConfig(`ovirt-lab:engines.${name}.url`, { value: e.url }, true);
-    await stack.setConfig(`ovirt-lab:engines.${name}.caFile`, { value: e.caFile }, true);
-    await stack.setConfig(
-      `ovirt-lab:engines.${name}.password`,
-      { value: e.adminPassword, secret: true },
-      true,
-    );
-  }
-  setLab(lab);
-  return { stack, workDir, configFile, setLab };
-}
+export { labStack, type TestEngine, type TestStack };
 
 /** What a preview/up plans, as `Kind:name -> op` for every resource that is not Pulumi's own. */
 export function stepsOf(events: EngineEvent[]): Record<string, string> {
@@ -84,37 +44,15 @@ export async function programStack(
   engines: Record<string, TestEngine>,
   resources: ProgramResource[],
 ): Promise<ProgramStack> {
-  const workDir = scratchProject("ovirt-lab-prog-", { main: "dist/tests/e2e/programs/providers.js" });
-  const stackName = "e2e";
-  const stack = await openStack({
-    stackName,
-    workDir,
-    backendDir: path.join(workDir, ".backend"),
-    passphrase: "e2e-passphrase",
+  const t = await engineStack(engines, {
+    prefix: "ovirt-lab-prog-",
+    main: "dist/tests/e2e/programs/providers.js",
   });
-  const configFile = path.join(workDir, `Pulumi.${stackName}.yaml`);
-  const setIn = (key: string, value: unknown): void => {
-    const doc = YAML.parseDocument(fs.existsSync(configFile) ? fs.readFileSync(configFile, "utf8") : "{}");
-    doc.setIn(["config", key], doc.createNode(value));
-    fs.writeFileSync(configFile, doc.toString());
-  };
-  for (const [name, e] of Object.entries(engines)) {
-    await stack.setConfig(`ovirt-lab:engines.${name}.url`, { value: e.url }, true);
-    await stack.setConfig(`ovirt-lab:engines.${name}.caFile`, { value: e.caFile }, true);
-    await stack.setConfig(
-      `ovirt-lab:engines.${name}.password`,
-      { value: e.adminPassword, secret: true },
-      true,
-    );
-  }
-  setIn("ovirt-lab:resources", resources);
+  t.setIn("ovirt-lab:resources", resources);
   return {
-    stack,
-    workDir,
-    configFile,
-    setLab: (lab) => setIn("ovirt-lab:lab", lab),
-    setResources: (r) => setIn("ovirt-lab:resources", r),
-    stateFile: path.join(workDir, ".backend", ".pulumi", "stacks", "ovirt-lab", `${stackName}.json`),
+    ...t,
+    setResources: (r) => t.setIn("ovirt-lab:resources", r),
+    stateFile: path.join(t.workDir, ".backend", ".pulumi", "stacks", "ovirt-lab", "e2e.json"),
   };
 }
 

@@ -215,17 +215,34 @@ test("drift: memory changed through the API shows in read; delete stops and remo
   expect(read.inputs!.memoryMiB).toBe(3072);
   const diff = await vms.diff(res.id, read.props, res.inputs);
   expect(diff.changes).toBe(true);
-  // Started again and deleted: stop, then remove (disks go with it).
+  // Started again and deleted: stop, then remove; the disk stays (storage data is never destroyed
+  // by default: DELETE ?detach_only=true).
   await api.post(`vms/${res.id}/start`, "<action/>");
   await until(api, `vms/${res.id}`, statusIs("up"));
   const diskId = String((res.outs.diskIds as Obj)[`${name}_os`]);
   const from = engine.requests().length;
   await vms.delete(res.id, res.outs);
   expect(actionsSince(from)).toEqual(["stop"]);
+  expect(
+    engine
+      .requests()
+      .slice(from)
+      .filter((r) => r.method === "DELETE")
+      .map((r) => r.path),
+  ).toEqual([`/ovirt-engine/api/vms/${res.id}?detach_only=true`]);
   expect((await api.get(`vms/${res.id}`)).status).toBe(404);
-  expect((await api.get(`disks/${diskId}`)).status).toBe(404);
+  expect((await api.get(`disks/${diskId}`)).status).toBe(200);
   const gone = await vms.read(res.id, res.outs);
   expect(gone.id).toBe("");
+});
+
+test("delete with destroyDataOnDelete removes the VM's disks too", async () => {
+  const name = uniqueName("destroy");
+  const res = await up({ ...base(name), runState: "stopped", destroyDataOnDelete: true });
+  const diskId = String((res.outs.diskIds as Obj)[`${name}_os`]);
+  await vms.delete(res.id, res.outs);
+  expect((await api.get(`vms/${res.id}`)).status).toBe(404);
+  expect((await api.get(`disks/${diskId}`)).status).toBe(404);
 });
 
 test("create after a crash adopts the half-made VM instead of making a second one", async () => {

@@ -108,6 +108,67 @@ describe("mergeInventory", () => {
     expect(mergeInventory(mine, inv, opts)).toMatchObject({ changed: false, text: mine });
   });
 
+  test("an ISO domain's files: merged inside its entry like the lists of the block", () => {
+    const file = (name: string) => ({
+      name,
+      path: `sd1/images/11111111-1111-1111-1111-111111111111/${name}`,
+    });
+    const iso = (files: string[]) =>
+      inventory({
+        storageDomains: [
+          { name: "iso", type: "iso", host: "h1", isoFiles: files.map(file) },
+          { name: "data", type: "data", host: "h1" },
+        ],
+      });
+    const entryOf = (text: string) =>
+      (YAML.parse(text) as { config: Record<string, { storageDomains: Array<Record<string, unknown>> }> })
+        .config["ovirt-lab:legacy"].storageDomains;
+    // A new domain comes with its files.
+    const first = mergeInventory("config:\n  a: 1\n", iso(["a.iso", "b.iso"]), opts);
+    expect(first.summary.isoFiles).toEqual({
+      found: 2,
+      added: ["iso/a.iso", "iso/b.iso"],
+      kept: [],
+      gone: [],
+      pruned: [],
+    });
+    expect(entryOf(first.text)[0].isoFiles).toEqual([file("a.iso"), file("b.iso")]);
+    expect(entryOf(first.text)[1].isoFiles).toBeUndefined();
+    expect(mergeInventory(first.text, iso(["a.iso", "b.iso"]), opts)).toMatchObject({
+      changed: false,
+      text: first.text,
+    });
+    // The user's entry: a comment and an edited path stay; a new file is appended, a gone one listed.
+    const edited = first.text
+      .replace("          - name: a.iso\n", "          # mine\n          - name: a.iso\n")
+      .replace("sd1/images/11111111-1111-1111-1111-111111111111/a.iso", "copied/a.iso");
+    const r = mergeInventory(edited, iso(["a.iso", "c.iso"]), opts);
+    expect(r.changed).toBe(true);
+    expect(r.summary.isoFiles).toMatchObject({ found: 2, added: ["iso/c.iso"], kept: ["iso/a.iso"] });
+    expect(r.summary.isoFiles.gone).toEqual(["iso/b.iso"]);
+    expect(r.summary.storageDomains).toMatchObject({ added: [], kept: ["iso", "data"] });
+    expect(r.text).toContain("          # mine\n          - name: a.iso\n            path: copied/a.iso\n");
+    expect(entryOf(r.text)[0].isoFiles).toEqual([
+      { name: "a.iso", path: "copied/a.iso" },
+      file("b.iso"),
+      file("c.iso"),
+    ]);
+    const pruned = mergeInventory(r.text, iso(["a.iso", "c.iso"]), { ...opts, prune: true });
+    expect(pruned.summary.isoFiles.pruned).toEqual(["iso/b.iso"]);
+    expect(entryOf(pruned.text)[0].isoFiles).toEqual([
+      { name: "a.iso", path: "copied/a.iso" },
+      file("c.iso"),
+    ]);
+    // An entry without isoFiles gets them; one whose isoFiles is not a list is an error.
+    const bare = first.text.replace(/ {8}isoFiles:\n(?: {10}.*\n)+/, "");
+    expect(bare).not.toContain("isoFiles");
+    expect(entryOf(mergeInventory(bare, iso(["a.iso"]), opts).text)[0].isoFiles).toEqual([file("a.iso")]);
+    const scalar = first.text.replace(/ {8}isoFiles:\n(?: {10}.*\n)+/, "        isoFiles: none\n");
+    expect(() => mergeInventory(scalar, iso(["a.iso"]), opts)).toThrow(
+      "ovirt-lab:legacy.storageDomains iso: isoFiles is not a list; fix it first",
+    );
+  });
+
   test("a block that is not a map, or no config, is an error", () => {
     expect(() => mergeInventory("config:\n  ovirt-lab:legacy: 3\n", inventory(), opts)).toThrow(MergeError);
     expect(() => mergeInventory("encryptionsalt: x\n", inventory(), opts)).toThrow(/no `config:` map/);

@@ -11,11 +11,19 @@ import { dataCenterId } from "../../providers/ovirt/datacenters";
 import type { ApiGlusterVolume } from "../../providers/ovirt/glustervolumes";
 import { glusterVolumeId } from "../../providers/ovirt/glustervolumes";
 import type { ApiHost } from "../../providers/ovirt/hosts";
+import { FileType } from "../../providers/ovirt/isofiles";
 import type { ApiStorageDomain } from "../../providers/ovirt/storagedomains";
 import { hostId } from "../../providers/ovirt/hosts";
-import { DiskAttachmentType, NicType, type ApiVm } from "../../providers/ovirt/vms";
+import {
+  DiskAttachmentType,
+  NicType,
+  type ApiDiskAttachment,
+  type ApiNic,
+  type ApiVm,
+} from "../../providers/ovirt/vms";
 import { clusterFromApi } from "../../providers/cluster/model";
 import { levelFromApi } from "../../providers/core/mapping";
+import { OvirtError } from "../../providers/ovirt/errors";
 import { PowerManagementSpec } from "../../config/schema";
 
 /** One object of the lab as the stack config writes it (plain YAML-able values). */
@@ -69,6 +77,9 @@ const NFS_VERSIONS: Record<string, string> = {
   v4_1: "v4_1",
   v4_2: "v4_2",
 };
+/** The one image group an ISO domain keeps its files in (vdsm's ISO_IMAGE_UUID). */
+export const ISO_IMAGE_GROUP = "11111111-1111-1111-1111-111111111111";
+
 const DISK_INTERFACES = new Set(["virtio", "virtio_scsi", "sata", "ide"]);
 const PM_TYPES = new Set<string>(PowerManagementSpec.shape.type.options);
 
@@ -201,6 +212,17 @@ export async function readInventory(
     const item = domainItem(d, worker?.name, volumeNames, notes);
     if (item) domainItems.push(item);
   }
+  // An ISO domain's files, where an admin finds them on its mounted export (informational: the
+  // lab moves them to a data domain as isoImages).
+  await Promise.all(
+    domainItems
+      .filter((item) => item.type === "iso")
+      .map(async (item) => {
+        const d = domains.find((x) => x.name === item.name)!;
+        const files = await isoFiles(client, ctx, d.id ?? "", item.name, notes);
+        if (files) item.isoFiles = files;
+      }),
+  );
   const domainName = new Map(domains.map((d) => [d.id ?? "", d.name ?? ""]));
 
   const networkOfProfile = new Map<string, { network: string; profile: string }>();
@@ -367,6 +389,36 @@ function domainItem(
   return undefined;
 }
 
+/**
+ * The files of an ISO domain as `{name, path}`, path relative to the domain's export
+ * (`<domain id>/images/<ISO image group>/<name>`), sorted by name. A domain the engine cannot list
+ * (not active, its host unreachable) is a note, not a failure of the whole discovery.
+ */
+async function isoFiles(
+  client: OvirtClient,
+  ctx: OperationContext,
+  sdId: string,
+  sdName: string,
+  notes: string[],
+): Promise<Item[] | undefined> {
+  let data: unknown;
+  try {
+    data = (await client.conn.request(ctx, "GET", `/storagedomains/${encodeURIComponent(sdId)}/files`)).data;
+  } catch (err) {
+    const refused = ["validation", "conflict", "conflict_locked", "not_found"];
+    if (!(err instanceof OvirtError) || !refused.includes(err.kind)) throw err;
+    notes.push(
+      `storage domain ${sdName}: its ISO files could not be listed (${err.message}); isoFiles left out`,
+    );
+    return undefined;
+  }
+  return decodeCollection(FileType, "file", data)
+    .map((f) => f.name ?? f.id ?? "")
+    .filter((name) => name !== "")
+    .sort()
+    .map((name) => ({ name, path: `${sdId}/images/${ISO_IMAGE_GROUP}/${name}` }));
+}
+
 interface Names {
   clusterName: Map<string, string>;
   domainName: Map<string, string>;
@@ -376,8 +428,13 @@ interface Names {
 
 function vmItem(vm: ApiVm, names: Names, notes: string[]): Item {
   const raw = vm as ApiVm & { disk_attachments?: unknown; nics?: unknown };
-  const attachments = decodeCollection(DiskAttachmentType, "disk_attachment", raw.disk_attachments ?? {});
-  const nics = decodeCollection(NicType, "nic", raw.nics ?? {});
+  // The client may have decoded the followed members already (a list), or left them raw.
+  const attachments = Array.isArray(raw.disk_attachments)
+    ? (raw.disk_attachments as ApiDiskAttachment[])
+    : decodeCollection(DiskAttachmentType, "disk_attachment", raw.disk_attachments ?? {});
+  const nics = Array.isArray(raw.nics)
+    ? (raw.nics as ApiNic[])
+    : decodeCollection(NicType, "nic", raw.nics ?? {});
   const disks = attachments.map((a) => {
     const disk = a.disk ?? {};
     const iface = a.interface ?? "virtio_scsi";

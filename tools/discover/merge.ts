@@ -18,6 +18,13 @@ export const KINDS = [
 
 export type Kind = (typeof KINDS)[number]["kind"];
 
+/**
+ * What the summary counts: the lists above, and the files of ISO domains (`isoFiles` of each
+ * storage domain entry, named `<domain>/<file>`), merged inside an entry the same way.
+ */
+export type SummaryKind = Kind | "isoFiles";
+export const SUMMARY_KINDS: readonly SummaryKind[] = [...KINDS.map((k) => k.kind), "isoFiles"];
+
 export interface KindSummary {
   /** On the engine. */
   found: number;
@@ -33,7 +40,7 @@ export interface MergeResult {
   /** The new file text (the input itself when nothing changed). */
   text: string;
   changed: boolean;
-  summary: Record<Kind, KindSummary>;
+  summary: Record<SummaryKind, KindSummary>;
   /** Things in the block that are not as discover would write them (kept as they are). */
   notes: string[];
 }
@@ -94,6 +101,50 @@ function itemsOf(inv: Inventory, kind: Kind): Item[] {
   return inv[kind];
 }
 
+/**
+ * The files of an ISO domain entry the block has already: the ones listed stay as the user has
+ * them, new ones are appended, ones no longer on the domain are reported (removed when pruning).
+ * True when the entry changed.
+ */
+function mergeIsoFiles(
+  doc: Document,
+  entry: YAMLMap,
+  domain: string,
+  found: Item[],
+  s: KindSummary,
+  opts: MergeOptions,
+): boolean {
+  const existing: unknown = entry.get("isoFiles", true);
+  if (existing !== undefined && !isSeq(existing)) {
+    throw new MergeError(`${opts.key}.storageDomains ${domain}: isoFiles is not a list; fix it first`);
+  }
+  let node: YAMLSeq | undefined = existing;
+  let changed = false;
+  const have = new Set((node?.items ?? []).map(itemName).filter((n): n is string => n !== undefined));
+  for (const f of found) {
+    if (have.has(f.name)) {
+      s.kept.push(`${domain}/${f.name}`);
+      continue;
+    }
+    if (!node) {
+      entry.set("isoFiles", doc.createNode([]));
+      node = entry.get("isoFiles", true) as unknown as YAMLSeq;
+    }
+    node.items.push(doc.createNode(f));
+    s.added.push(`${domain}/${f.name}`);
+    changed = true;
+  }
+  const onDomain = new Set(found.map((f) => f.name));
+  const gone = [...have].filter((n) => !onDomain.has(n));
+  s.gone.push(...gone.map((n) => `${domain}/${n}`));
+  if (opts.prune && gone.length && node) {
+    node.items = node.items.filter((n) => onDomain.has(itemName(n) ?? ""));
+    s.pruned.push(...gone.map((n) => `${domain}/${n}`));
+    changed = true;
+  }
+  return changed;
+}
+
 export function mergeInventory(text: string, inv: Inventory, opts: MergeOptions): MergeResult {
   const doc = parseDocument(text);
   if (doc.errors.length) {
@@ -138,7 +189,9 @@ export function mergeInventory(text: string, inv: Inventory, opts: MergeOptions)
     );
   }
 
-  const summary = {} as Record<Kind, KindSummary>;
+  const summary = {} as Record<SummaryKind, KindSummary>;
+  const files: KindSummary = { found: 0, added: [], kept: [], gone: [], pruned: [] };
+  summary.isoFiles = files;
   const grouped = groupMembers(block);
   for (const { kind, path } of KINDS) {
     const found = itemsOf(inv, kind);
@@ -160,6 +213,16 @@ export function mergeInventory(text: string, inv: Inventory, opts: MergeOptions)
     });
     const onEngine = new Set(found.map((i) => i.name));
     for (const item of found) {
+      if (kind === "storageDomains" && Array.isArray(item.isoFiles)) {
+        const listed = item.isoFiles as Item[];
+        files.found += listed.length;
+        const entry = have.has(item.name) ? seq!.items[have.get(item.name)!] : undefined;
+        if (isMap(entry)) {
+          if (mergeIsoFiles(doc, entry, item.name, listed, files, opts)) changed = true;
+        } else if (entry === undefined) {
+          files.added.push(...listed.map((f) => `${item.name}/${f.name}`));
+        }
+      }
       if (have.has(item.name) || (kind === "vms" && grouped.has(item.name))) {
         s.kept.push(item.name);
         continue;

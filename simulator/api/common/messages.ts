@@ -249,6 +249,61 @@ export const MSG = {
     "Cannot ${action} ${type}. Gluster Volume ${volumeName} is up.",
     "CONFLICT",
   ),
+  // gluster bricks (AddBricksToGlusterVolume, GlusterVolumeRemoveBricks, GlusterBrickValidator)
+  ACTION_TYPE_FAILED_NO_UP_SERVER_FOUND: m(
+    "Cannot ${action} ${type}. No up server found in ${clusterName}.",
+    "CONFLICT",
+  ),
+  ACTION_TYPE_FAILED_BRICKS_REQUIRED: m("Cannot ${action} ${type}. Bricks are required.", "BAD_PARAMETERS"),
+  ACTION_TYPE_FAILED_CAN_NOT_INCREASE_REPLICA_COUNT_MORE_THAN_ONE: m(
+    "Cannot ${action} ${type}. Replica count cannot be increased by more than one.",
+    "CONFLICT",
+  ),
+  ACTION_TYPE_FAILED_CAN_NOT_REDUCE_REPLICA_COUNT: m(
+    "Cannot ${action} ${type}. Replica count cannot be reduced when adding bricks.",
+    "CONFLICT",
+  ),
+  // EngineMessage has NOT_SUPPORTED for the two disperse messages; ErrorMessageHelper answers 400 for it.
+  ACTION_TYPE_FAILED_ADD_BRICK_TO_DISPERSE_VOLUME_NOT_SUPPORTED: m(
+    "Cannot ${action} ${type}. Addition of bricks to disperse volume is not supported.",
+    "BAD_PARAMETERS",
+  ),
+  ACTION_TYPE_FAILED_REMOVE_BRICK_FROM_DISPERSE_VOLUME_NOT_SUPPORTED: m(
+    "Cannot ${action} ${type}. Removal of bricks from disperse volume is not supported.",
+    "BAD_PARAMETERS",
+  ),
+  ACTION_TYPE_FAILED_INVALID_BRICK_SERVER_ID: m(
+    "Cannot ${action} ${type}. Invalid server id in brick.",
+    "BAD_PARAMETERS",
+  ),
+  ACTION_TYPE_FAILED_DUPLICATE_BRICKS: m(
+    "Cannot ${action} ${type}. Duplicate entries found for brick ${brick}.",
+    "CONFLICT",
+  ),
+  ACTION_TYPE_FAILED_BRICK_ALREADY_EXISTS_IN_VOLUME: m(
+    "Cannot ${action} ${type}. Brick ${brick} is already used by the volume ${volumeName}.",
+    "CONFLICT",
+  ),
+  ACTION_TYPE_FAILED_REPLICASET_SAME_SERVER: m(
+    "Cannot ${action} ${type}. Replica set contains bricks from same server. This is not supported for hyper-converged cluster.",
+    "CONFLICT",
+  ),
+  ACTION_TYPE_FAILED_CAN_NOT_REMOVE_ALL_BRICKS_FROM_VOLUME: m(
+    "Cannot ${action} ${type}. Cannot remove all the bricks from a Volume.",
+    "CONFLICT",
+  ),
+  ACTION_TYPE_FAILED_CAN_NOT_REDUCE_REPLICA_COUNT_MORE_THAN_ONE: m(
+    "Cannot ${action} ${type}. Replica count cannot be reduced by more than one.",
+    "CONFLICT",
+  ),
+  ACTION_TYPE_FAILED_CAN_NOT_INCREASE_REPLICA_COUNT: m(
+    "Cannot ${action} ${type}. Replica count cannot be increased when removing bricks.",
+    "CONFLICT",
+  ),
+  ACTION_TYPE_FAILED_GLUSTER_BRICK_INVALID: m(
+    "Cannot ${action} ${type}. Invalid gluster brick.",
+    "BAD_PARAMETERS",
+  ),
   // VMs, their NICs and disks, templates
   ACTION_TYPE_FAILED_NAME_ALREADY_USED: m(
     "Cannot ${action} ${type}. The ${type} name is already in use, please choose a unique name and try again.",
@@ -356,6 +411,14 @@ export const MSG = {
     "Import VM failed - VM ID already exists in the system. Please remove the VM (${VmName}) from the system first",
     "CONFLICT",
   ),
+  VMT_CANNOT_IMPORT_TEMPLATE_EXISTS: m(
+    "Cannot ${action} ${type}. Template or VM with the same ID already exists in the system. Please remove the Template or VM (${TemplateOrVmName}) from the system first",
+    "CONFLICT",
+  ),
+  VM_CANNOT_IMPORT_TEMPLATE_NAME_EXISTS: m(
+    "Import Template failed - Template Name already exists in the system. Please rename the Template in the system first",
+    "CONFLICT",
+  ),
   // logical networks and vNIC profiles (NOT_SUPPORTED in EngineMessage answers 400, like BAD_PARAMETERS)
   ACTION_TYPE_FAILED_NETWORK_NAME_IN_USE: m(
     "Cannot ${action} ${type}. The name of the logical network '${NetworkName}' is already used by an existing logical network in the same data-center.\n-Please choose a different name.",
@@ -445,7 +508,10 @@ export type Action =
   | "check for upgrade"
   | "restart"
   | "fence"
-  | "transfer";
+  | "transfer"
+  | "set"
+  | "freeze"
+  | "thaw";
 /** VAR__TYPE__* values: what `${type}` reads as. */
 export type TypeName =
   | "Cluster"
@@ -459,7 +525,9 @@ export type TypeName =
   | "Virtual Disk"
   | "Interface"
   | "VM network interface profile"
-  | "Storage Connection";
+  | "Storage Connection"
+  | "Virtual Machine Ticket"
+  | "Brick(s)";
 
 export interface Failure {
   key: MessageKey;

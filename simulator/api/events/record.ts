@@ -121,6 +121,16 @@ export const EVENT_TYPES = {
     "normal",
     "Gluster Volume ${glusterVolumeName} stopped on cluster ${clusterName}.",
   ),
+  GLUSTER_VOLUME_REMOVE_BRICKS: e(
+    4014,
+    "normal",
+    "Bricks removed from Gluster Volume ${glusterVolumeName} of cluster ${clusterName}.",
+  ),
+  GLUSTER_VOLUME_ADD_BRICK: e(
+    4019,
+    "normal",
+    "${NoOfBricks} brick(s) added to volume ${glusterVolumeName} of cluster ${clusterName}.",
+  ),
   // VMs
   USER_RUN_VM: e(32, "normal", "VM ${VmName} started on Host ${VdsName}"),
   USER_STOP_VM: e(33, "normal", "VM ${VmName} powered off by ${UserName} (Host: ${VdsName})."),
@@ -132,6 +142,15 @@ export const EVENT_TYPES = {
     "VM shutdown initiated by ${UserName} on VM ${VmName} (Host: ${VdsName}).",
   ),
   USER_STARTED_VM: e(153, "normal", "VM ${VmName} was started by ${UserName} (Host: ${VdsName})."),
+  NETWORK_COMMINT_NETWORK_CHANGES: e(1104, "normal", "Network changes were saved on host ${VdsName}"),
+  FREEZE_VM_SUCCESS: e(10767, "normal", "Guest filesystems on VM ${VmName} have been frozen successfully."),
+  THAW_VM_SUCCESS: e(10768, "normal", "Guest filesystems on VM ${VmName} have been thawed successfully."),
+  TEMPLATE_IMPORT_FROM_CONFIGURATION_SUCCESS: e(
+    180,
+    "normal",
+    "Template ${VmTemplateName} has been successfully imported from the given configuration.",
+  ),
+  VM_SET_TICKET: e(164, "normal", "User ${UserName} initiated console session for VM ${VmName}"),
   // VM migration (MigrateVmCommand.getAuditLogTypeValue, CancelMigrateVmCommand).
   VM_MIGRATION_START: e(
     62,

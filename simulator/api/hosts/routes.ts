@@ -403,6 +403,18 @@ function act(engine: EngineContext, req: ApiRequest, name: string) {
           });
         },
       );
+    case "commitnetconfig":
+      // CommitNetworkChanges: no validation of its own; vdsm persists the running network
+      // configuration (SetSafeNetworkConfig), event 1104.
+      return performAction(
+        engine,
+        req,
+        job(engine, "CommitNetworkChanges", h),
+        () => undefined,
+        () => {
+          recordEvent(engine, { type: "NETWORK_COMMINT_NETWORK_CHANGES", host: h, correlationId: cid });
+        },
+      );
     default:
       throw new Error(`unhandled host action ${name}`);
   }
@@ -433,7 +445,16 @@ function fenceAgents(engine: EngineContext, req: ApiRequest) {
   return collectionAnswer(FENCE_AGENT, agents, req.ctx, `hosts/${h.id}/fenceagents`);
 }
 
-const ACTIONS = ["activate", "deactivate", "install", "upgradecheck", "upgrade", "fence", "refresh"] as const;
+const ACTIONS = [
+  "activate",
+  "deactivate",
+  "install",
+  "upgradecheck",
+  "upgrade",
+  "fence",
+  "refresh",
+  "commitnetconfig",
+] as const;
 
 export const hostRoutes: Area = (engine) => {
   registerHostMachine(engine);

@@ -53,6 +53,11 @@ export const JOB_TEXTS = {
     "Deactivating Storage Domain ${Storage} in Data Center ${StoragePool}",
   StartGlusterVolume: "Starting Gluster Volume ${GlusterVolume}",
   StopGlusterVolume: "Stopping Gluster Volume ${GlusterVolume}",
+  CommitNetworkChanges: "Applying saved network configuration to Host ${VDS}",
+  ImportVmTemplateFromConfiguration:
+    "Importing Template ${VmTemplate} from configuration to Cluster ${Cluster}",
+  AddBricksToGlusterVolume: "Adding Bricks to Gluster Volume ${GlusterVolume}",
+  GlusterVolumeRemoveBricks: "Removing Bricks from Gluster Volume ${GlusterVolume}",
 } as const;
 
 export type JobCommand = keyof typeof JOB_TEXTS;

@@ -15,7 +15,9 @@ import { collectionAnswer, createdAnswer, entityAnswer, findByPathId, performedA
 import type { Disk } from "../disks/model";
 import { copyDisk, deleteDisk } from "../disks/routes";
 import type { DiskAttachment, Vm } from "../vms/model";
+import { removeVmOvf, writeTemplateOvf } from "../../dataplane/ovf";
 import { presentTemplate, TEMPLATE, templateSearch, type Template } from "./model";
+import { getDomainTemplate, listDomainTemplates, registerDomainTemplate } from "./register";
 
 export const TEMPLATE_CREATE_MS = 5000;
 const TEMPLATE_READY_TIMER = "template.ready";
@@ -24,7 +26,11 @@ function registerTimers(engine: EngineContext): void {
   engine.scheduler.on(TEMPLATE_READY_TIMER, (payload) => {
     const { id, vmId } = payload as { id: string; vmId: string };
     const t = engine.store.get<Template>("template", id);
-    if (t && t.status === "locked") engine.store.update("template", { ...t, status: "ok" });
+    if (t && t.status === "locked") {
+      engine.store.update("template", { ...t, status: "ok" });
+      // The template's definition goes into its disks' OVF stores (dataplane/ovf.ts).
+      writeTemplateOvf(engine, id);
+    }
     const vm = engine.store.get<Vm>("vm", vmId);
     if (vm && vm.status === "image_locked") engine.store.update("vm", { ...vm, status: "down" });
   });
@@ -101,6 +107,7 @@ function remove(engine: EngineContext, req: ApiRequest) {
     for (const d of engine.store.list<Disk>("disk", (x) => x.template?.id === t.id)) deleteDisk(engine, d);
     engine.store.remove("template", t.id);
   });
+  removeVmOvf(engine, t.id);
   return performedAnswer(req.ctx);
 }
 
@@ -111,5 +118,20 @@ export const templateRoutes: Area = (engine) => {
     { method: "POST", path: "/templates", handle: (req) => add(engine, req) },
     { method: "GET", path: "/templates/:id", handle: (req) => get(engine, req) },
     { method: "DELETE", path: "/templates/:id", handle: (req) => remove(engine, req) },
+    {
+      method: "GET",
+      path: "/storagedomains/:id/templates",
+      handle: (req) => listDomainTemplates(engine, req),
+    },
+    {
+      method: "GET",
+      path: "/storagedomains/:id/templates/:sub",
+      handle: (req) => getDomainTemplate(engine, req),
+    },
+    {
+      method: "POST",
+      path: "/storagedomains/:id/templates/:sub/register",
+      handle: (req) => registerDomainTemplate(engine, req),
+    },
   ];
 };

@@ -16,6 +16,8 @@ import { recordEvent } from "../events/record";
 import { performAction } from "../jobs/command";
 import { getDomainVm, listDomainVms, registerDomainVm } from "./register";
 import { cancelMigrationAction, migrateAction, registerMigration } from "./migrate";
+import { ticketAction } from "./ticket";
+import { filesystemsAction } from "./guest";
 import { SETUP_IDS } from "../../setup";
 import type { Cluster } from "../clusters/model";
 import type { Answer, ApiRequest, Area } from "../context";
@@ -700,6 +702,17 @@ export const vmRoutes: Area = (engine) => {
     { method: "POST", path: "/vms/:id/reboot", handle: action("reboot", (vm) => reboot(engine, vm)) },
     { method: "POST", path: "/vms/:id/migrate", handle: (req) => migrateAction(engine, req) },
     { method: "POST", path: "/vms/:id/cancelmigration", handle: (req) => cancelMigrationAction(engine, req) },
+    { method: "POST", path: "/vms/:id/ticket", handle: (req) => ticketAction(engine, req) },
+    {
+      method: "POST",
+      path: "/vms/:id/freezefilesystems",
+      handle: (req) => filesystemsAction(engine, req, true),
+    },
+    {
+      method: "POST",
+      path: "/vms/:id/thawfilesystems",
+      handle: (req) => filesystemsAction(engine, req, false),
+    },
     {
       method: "GET",
       path: "/vms/:id/nics",
