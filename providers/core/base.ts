@@ -17,9 +17,9 @@ import type { Query } from "../ovirt/connection";
 import { newOperation, type OperationContext } from "../ovirt/context";
 import { isFault } from "../ovirt/errors";
 import { getLogger } from "../ovirt/log";
-import { clientFor, engineNames } from "../ovirt/registry";
+import { clientFor } from "../ovirt/registry";
 import { withRetry } from "../ovirt/retry";
-import { describeResource, isUnknown, validate } from "./check";
+import { bag, describeResource, isUnknown, unknownEngine, validate } from "./check";
 import { compact, diffFields, project, satisfies, type Policy } from "./diff";
 
 /** Per-resource operation timeouts in seconds. */
@@ -117,15 +117,6 @@ export interface KindProvider {
   read(id: string, props?: unknown): Promise<pulumi.dynamic.ReadResult<Props>>;
   update(id: string, olds: unknown, news: unknown): Promise<pulumi.dynamic.UpdateResult<Props>>;
   delete(id: string, props: unknown): Promise<void>;
-}
-
-const PROVIDER_KEY = "__provider";
-
-function bag(value: unknown): Record<string, unknown> {
-  if (typeof value !== "object" || value === null) return {};
-  const out = { ...(value as Record<string, unknown>) };
-  delete out[PROVIDER_KEY];
-  return out;
 }
 
 export function makeProvider<Args extends BaseArgs, Obj extends { id?: string }, Id extends string>(
@@ -229,14 +220,8 @@ export function makeProvider<Args extends BaseArgs, Obj extends { id?: string },
       const label = who(inputs);
       const r = validate(k.schema, inputs, label);
       const failures = r.ok ? [] : [...r.failures];
-      const known = engineNames();
-      const engine = inputs.engine;
-      if (known && typeof engine === "string" && !isUnknown(engine) && !known.includes(engine)) {
-        failures.push({
-          property: "engine",
-          reason: `${label}: engine "${engine}" is not in ovirt-lab:engines (have: ${known.join(", ") || "none"})`,
-        });
-      }
+      const badEngine = unknownEngine(label, inputs.engine);
+      if (badEngine) failures.push(badEngine);
       if (failures.length) return { inputs, failures };
       // Unknown values pass validation only in preview; keep the raw inputs then, defaults come later.
       return { inputs: r.ok ? compact(r.value as Record<string, unknown>) : inputs };

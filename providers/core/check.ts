@@ -3,6 +3,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { unknownValue } from "@pulumi/pulumi/runtime/rpc";
 import type { z } from "zod";
+import { engineNames } from "../ovirt/registry";
 
 export type CheckFailure = pulumi.dynamic.CheckFailure;
 
@@ -12,6 +13,27 @@ export function isUnknown(value: unknown): boolean {
   if (Array.isArray(value)) return value.some(isUnknown);
   if (typeof value === "object" && value !== null) return Object.values(value).some(isUnknown);
   return false;
+}
+
+/**
+ * The properties Pulumi hands a provider method, as a plain object without the serialized provider
+ * (`__provider`), which the CLI adds to inputs and which is no field of any kind.
+ */
+export function bag(value: unknown): Record<string, unknown> {
+  if (typeof value !== "object" || value === null) return {};
+  const out = { ...(value as Record<string, unknown>) };
+  delete out.__provider;
+  return out;
+}
+
+/** The check failure of an `engine` input that names no engine of `ovirt-lab:engines` (known ones pass). */
+export function unknownEngine(label: string, engine: unknown): CheckFailure | undefined {
+  const known = engineNames();
+  if (!known || typeof engine !== "string" || isUnknown(engine) || known.includes(engine)) return undefined;
+  return {
+    property: "engine",
+    reason: `${label}: engine "${engine}" is not in ovirt-lab:engines (have: ${known.join(", ") || "none"})`,
+  };
 }
 
 function at(value: unknown, path: ReadonlyArray<PropertyKey>): unknown {

@@ -8,7 +8,7 @@
 import * as fs from "fs";
 import type * as pulumi from "@pulumi/pulumi";
 import { adoptMissing, logAdopting, type KindProvider, type Timeouts } from "../core/base";
-import { describeResource, isUnknown, validate } from "../core/check";
+import { bag, describeResource, isUnknown, validate } from "../core/check";
 import { compact, diffFields } from "../core/diff";
 import { getLogger } from "../ovirt/log";
 import { shellQuote, withSession, type SshSession, type SshTarget } from "../ssh/client";
@@ -28,15 +28,7 @@ import {
 type Props = Record<string, unknown>;
 const LABEL = "gluster volume";
 const DEFAULT_TIMEOUTS: Required<Timeouts> = { create: 300, update: 300, delete: 300 };
-const PROVIDER_KEY = "__provider";
 const fields = Object.keys(glusterVolumePolicies) as Array<keyof GlusterVolumeArgs>;
-
-function bag(value: unknown): Record<string, unknown> {
-  if (typeof value !== "object" || value === null) return {};
-  const out = { ...(value as Record<string, unknown>) };
-  delete out[PROVIDER_KEY];
-  return out;
-}
 
 const who = (args: { name?: unknown }) => describeResource(LABEL, args.name);
 

@@ -15,7 +15,7 @@ import {
   type KindProvider,
   type ResourceKind,
 } from "../core/base";
-import { describeResource } from "../core/check";
+import { bag, describeResource } from "../core/check";
 import { compact } from "../core/diff";
 import type { OvirtClient } from "../ovirt/client";
 import { newOperation, type OperationContext } from "../ovirt/context";
@@ -216,13 +216,6 @@ export const hostKind: ResourceKind<HostArgs, ApiHost, HostId> = {
 };
 
 const base = makeProvider(hostKind);
-
-function bag(value: unknown): Record<string, unknown> {
-  const out = typeof value === "object" && value !== null ? { ...(value as Record<string, unknown>) } : {};
-  // Through the CLI, inputs carry the serialized provider: not a host field (the strict schema refuses it).
-  delete out.__provider;
-  return out;
-}
 
 export const hostProvider: KindProvider = {
   ...base,

@@ -8,28 +8,20 @@
 // - delete cancels transfers still holding the disk, then removes it (404 = done).
 import type * as pulumi from "@pulumi/pulumi";
 import type { KindProvider } from "../core/base";
-import { describeResource, isUnknown, validate } from "../core/check";
+import { bag, describeResource, isUnknown, unknownEngine, validate } from "../core/check";
 import { compact, diffFields } from "../core/diff";
 import type { OvirtClient } from "../ovirt/client";
 import { newOperation, type OperationContext } from "../ovirt/context";
 import { diskId, type ApiDisk, type DiskId } from "../ovirt/disks";
 import { getLogger } from "../ovirt/log";
-import { clientFor, engineNames } from "../ovirt/registry";
+import { clientFor } from "../ovirt/registry";
 import { waitFor } from "../ovirt/wait";
 import { openSource, sourceInfo } from "./checksum";
 import { IsoImageArgsSchema, isoImagePolicies, type IsoImageArgs } from "./model";
 
 type Props = Record<string, unknown>;
-const PROVIDER_KEY = "__provider";
 const DEFAULT_TIMEOUTS = { create: 3600, update: 300, delete: 600 };
 const MIB = 1024 * 1024;
-
-function bag(value: unknown): Record<string, unknown> {
-  if (typeof value !== "object" || value === null) return {};
-  const out = { ...(value as Record<string, unknown>) };
-  delete out[PROVIDER_KEY];
-  return out;
-}
 
 const who = (args: { name?: unknown }) => describeResource("ISO image", args.name);
 
@@ -176,18 +168,8 @@ export const isoImageProvider: KindProvider = {
     const label = who(inputs);
     const r = validate(IsoImageArgsSchema, inputs, label);
     const failures = r.ok ? [] : [...r.failures];
-    const known = engineNames();
-    if (
-      known &&
-      typeof inputs.engine === "string" &&
-      !isUnknown(inputs.engine) &&
-      !known.includes(inputs.engine)
-    ) {
-      failures.push({
-        property: "engine",
-        reason: `${label}: engine "${inputs.engine}" is not in ovirt-lab:engines (have: ${known.join(", ") || "none"})`,
-      });
-    }
+    const badEngine = unknownEngine(label, inputs.engine);
+    if (badEngine) failures.push(badEngine);
     if (failures.length || !r.ok) return { inputs, failures };
     const args = r.value;
     if (args.checksum === undefined && !isUnknown(args.source)) {

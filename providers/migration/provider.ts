@@ -3,22 +3,14 @@
 // happened is history, and re-running a reinstall because a field changed would be a disaster.
 import type * as pulumi from "@pulumi/pulumi";
 import type { KindProvider } from "../core/base";
-import { describeResource, isUnknown, validate } from "../core/check";
+import { bag, describeResource, unknownEngine, validate } from "../core/check";
 import { compact } from "../core/diff";
 import { newOperation } from "../ovirt/context";
-import { clientFor, engineNames } from "../ovirt/registry";
+import { clientFor } from "../ovirt/registry";
 import { StepArgsSchema, STEP_TIMEOUT_S, type StepArgs } from "./model";
 import { runStep } from "./steps";
 
 type Props = Record<string, unknown>;
-const PROVIDER_KEY = "__provider";
-
-function bag(value: unknown): Props {
-  if (typeof value !== "object" || value === null) return {};
-  const out = { ...(value as Props) };
-  delete out[PROVIDER_KEY];
-  return out;
-}
 
 const who = (args: Props) =>
   describeResource("migration step", `${String(args.subject)}: ${String(args.action)}`);
@@ -35,18 +27,8 @@ export const stepProvider: KindProvider = {
     const inputs = bag(news);
     const r = validate(StepArgsSchema, inputs, who(inputs));
     const failures = r.ok ? [] : [...r.failures];
-    const known = engineNames();
-    if (
-      known &&
-      typeof inputs.engine === "string" &&
-      !isUnknown(inputs.engine) &&
-      !known.includes(inputs.engine)
-    ) {
-      failures.push({
-        property: "engine",
-        reason: `${who(inputs)}: engine "${inputs.engine}" is not in ovirt-lab:engines (have: ${known.join(", ")})`,
-      });
-    }
+    const badEngine = unknownEngine(who(inputs), inputs.engine);
+    if (badEngine) failures.push(badEngine);
     if (failures.length) return { inputs, failures };
     return { inputs: r.ok ? compact(r.value as Props) : inputs };
   },

@@ -16,7 +16,7 @@ import {
   type ResourceKind,
   type Timeouts,
 } from "../core/base";
-import { describeResource, validate } from "../core/check";
+import { bag, describeResource, validate } from "../core/check";
 import { compact, diffFields, project, satisfies } from "../core/diff";
 import type { OvirtClient } from "../ovirt/client";
 import { newOperation, type OperationContext } from "../ovirt/context";
@@ -39,20 +39,12 @@ import {
 const LABEL = "storage domain";
 const DEFAULT_TIMEOUTS: Required<Timeouts> = { create: 900, update: 600, delete: 900 };
 const FIELDS = Object.keys(storageDomainPolicies) as Array<keyof StorageDomainArgs>;
-const PROVIDER_KEY = "__provider";
 
 type Props = Record<string, unknown>;
 
 /** Transitional attached states the engine leaves by itself (ANSIBLE ovirt_storage_domain control_state). */
 const SETTLING = new Set(["locked", "activating", "preparing_for_maintenance", "detaching"]);
 const FAILED = new Set(["unknown", "inactive"]);
-
-function bag(value: unknown): Props {
-  if (typeof value !== "object" || value === null) return {};
-  const out = { ...(value as Props) };
-  delete out[PROVIDER_KEY];
-  return out;
-}
 
 const who = (args: { name?: unknown }) => describeResource(LABEL, args.name);
 

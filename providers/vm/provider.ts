@@ -5,7 +5,7 @@
 // duplicated), read returns the inputs the user set, waits bounded by the resource's timeouts.
 
 import { adoptMissing, logAdopting, type KindProvider } from "../core/base";
-import { describeResource, isUnknown, validate } from "../core/check";
+import { bag, describeResource, isUnknown, unknownEngine, validate } from "../core/check";
 import { compact, diffFields, satisfies } from "../core/diff";
 import type { OvirtClient } from "../ovirt/client";
 import { newOperation, type OperationContext } from "../ovirt/context";
@@ -13,7 +13,7 @@ import { diskId } from "../ovirt/disks";
 import { isFault } from "../ovirt/errors";
 import { CDROM_ID, getCdrom, setCdrom } from "../ovirt/isofiles";
 import { getLogger } from "../ovirt/log";
-import { clientFor, engineNames } from "../ovirt/registry";
+import { clientFor } from "../ovirt/registry";
 import { withRetry } from "../ovirt/retry";
 import { storageDomainId } from "../ovirt/storagedomains";
 import {
@@ -47,7 +47,6 @@ import {
 } from "./model";
 
 type Props = Record<string, unknown>;
-const PROVIDER_KEY = "__provider";
 const DEFAULT_TIMEOUTS = { create: 900, update: 900, delete: 600 };
 /** Fields of the VM object itself (NICs, disks and run state are converged separately). */
 const VM_FIELDS = [
@@ -61,13 +60,6 @@ const VM_FIELDS = [
   "highAvailability",
   "osType",
 ] as const;
-
-function bag(value: unknown): Props {
-  if (typeof value !== "object" || value === null) return {};
-  const out = { ...(value as Props) };
-  delete out[PROVIDER_KEY];
-  return out;
-}
 
 const who = (args: { name?: unknown }) => describeResource("VM", args.name);
 
@@ -389,14 +381,8 @@ export const vmProvider: KindProvider = {
     const label = who(inputs);
     const r = validate(VmArgsSchema, inputs, label);
     const failures = r.ok ? [] : [...r.failures];
-    const known = engineNames();
-    const engine = inputs.engine;
-    if (known && typeof engine === "string" && !isUnknown(engine) && !known.includes(engine)) {
-      failures.push({
-        property: "engine",
-        reason: `${label}: engine "${engine}" is not in ovirt-lab:engines (have: ${known.join(", ") || "none"})`,
-      });
-    }
+    const badEngine = unknownEngine(label, inputs.engine);
+    if (badEngine) failures.push(badEngine);
     if (r.ok) {
       const prior = bag(olds).disks as VmDisk[] | undefined;
       if (!isUnknown(prior) && !isUnknown(r.value.disks)) {
