@@ -47,5 +47,8 @@ bench: setup
 lint: deps
 	npm run -s typecheck && npx eslint . && npx prettier --check .
 
+# The demo's engine FUSE-mounts real Gluster volumes under .state: unmount them first, and never let
+# rm cross into another file system (that would delete the volumes' data).
 clean:
-	rm -rf dist .state
+	@if [[ $$(id -u) == 0 ]]; then bash testbed/hosts/testbed.sh unmount-gluster "$$PWD/.state"; fi
+	rm -rf --one-file-system dist .state

@@ -95,18 +95,23 @@ export function tables(r: Json): string {
         "`BENCH_COUNTS=30,300,3000 make bench` measures them).",
     );
   }
-  const merged = r.merged as
-    { from?: string; converge?: boolean; scaling?: number[]; peer?: boolean } | undefined;
-  if (merged) {
-    const parts = [
-      merged.scaling?.length ? `the scaling runs of ${merged.scaling.join(", ")} VMs` : "",
-      merged.converge ? "the converge run" : "",
-      merged.peer ? "the peer run" : "",
+  type Merged = { from?: string; converge?: boolean; scaling?: number[]; peer?: boolean; earlier?: Merged };
+  const keptParts = (m: Merged) =>
+    [
+      m.scaling?.length ? `the scaling runs of ${m.scaling.join(", ")} VMs` : "",
+      m.converge ? "the converge run" : "",
+      m.peer ? "the peer run" : "",
     ].filter(Boolean);
+  const merged = r.merged as Merged | undefined;
+  if (merged) {
+    // That run may itself have kept some from an earlier one.
+    const earlier = merged.earlier
+      ? ` (which had kept ${keptParts(merged.earlier).join(", ")} from the run of ${String(merged.earlier.from)})`
+      : "";
     lines.push(
       "",
-      `Merged run (\`BENCH_MERGE=1\`): ${parts.join(", ")} are kept from the run of ${String(merged.from)}; ` +
-        "the rest was measured at the date above.",
+      `Merged run (\`BENCH_MERGE=1\`): ${keptParts(merged).join(", ")} are kept from the run of ` +
+        `${String(merged.from)}${earlier}; the rest was measured at the date above.`,
     );
   }
   lines.push(

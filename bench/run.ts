@@ -224,14 +224,18 @@ async function converge(): Promise<Record<string, unknown>> {
   try {
     const p = project(engine, "converge", CONVERGE_VMS);
     const from = engine.requests().length;
+    const began = Date.now();
     const run = await timed(p, engine, ["up", "--yes", "--skip-preview"]);
     const criticalMs = HOST_DURATIONS.install + HOST_DURATIONS.initialize + SD_ATTACH_MS + DISK_CREATE_MS;
     // Polling of the longest operation (the host's install): GETs of the host, jobs and events from
-    // the host's POST until the next write.
+    // the host's POST until the next write (not the next resource's look-ups that may start before
+    // it: the storage domain's search by name).
     const log = engine.requests().slice(from);
     const post = log.findIndex((r) => r.method === "POST" && /\/hosts$/.test(r.path.replace(/\?.*/, "")));
     const next = log.findIndex((r, i) => i > post && r.method !== "GET" && !r.path.includes("/sso/"));
-    const pollLog = log.slice(post + 1, next < 0 ? undefined : next).filter((r) => r.method === "GET");
+    const pollLog = log
+      .slice(post + 1, next < 0 ? undefined : next)
+      .filter((r) => r.method === "GET" && /\/api\/(hosts|jobs|events)\b/.test(r.path));
     const polls = pollLog.length;
     const pollPaths: Record<string, number> = {};
     for (const r of pollLog) {
@@ -239,15 +243,33 @@ async function converge(): Promise<Record<string, unknown>> {
       pollPaths[k] = (pollPaths[k] ?? 0) + 1;
     }
     const pollSeconds = pollLog.map((r) => (Date.parse(r.time) - Date.parse(log[post].time)) / 1000);
+    // Where the wall time went, in seconds from the start of `pulumi up`: what is not the engine's
+    // work is Pulumi's start-up (before the first request), the API round trips between the
+    // operations, polling lag and Pulumi's wrap-up (after the last request).
+    const at = (r: { time: string } | undefined) =>
+      r ? Number(((Date.parse(r.time) - began) / 1000).toFixed(2)) : null;
+    const firstOf = (method: string, re: RegExp) =>
+      log.find((r) => r.method === method && re.test(r.path.replace(/\?.*/, "")));
+    const timelineSeconds = {
+      firstRequest: at(log[0]),
+      hostPost: at(log[post]),
+      hostSeenUp: at(pollLog.filter((r) => /\/jobs/.test(r.path)).pop()),
+      storageDomainPost: at(firstOf("POST", /\/storagedomains$/)),
+      firstVmPost: at(firstOf("POST", /\/vms$/)),
+      lastRequest: at(log[log.length - 1]),
+      end: Number((run.wallMs / 1000).toFixed(2)),
+    };
     progress(
       `converge: ${run.wallMs} ms, critical path ${criticalMs} ms, host install polled ${polls} times`,
     );
+    fs.rmSync(p.dir, { recursive: true, force: true });
     return {
       ...run,
       criticalPathMs: criticalMs,
       hostInstallPollRequests: polls,
       hostInstallPolls: pollPaths,
       hostInstallPollAtSeconds: pollSeconds.map((t) => Number(t.toFixed(2))),
+      timelineSeconds,
       ratio: run.wallMs / criticalMs,
     };
   } finally {
@@ -358,6 +380,7 @@ function previousResults(): {
   converge?: { ratio: number; hostInstallPollRequests: number } | null;
   scaling?: Scale[];
   peer?: { vms: number; sdkWallMs: number } | null;
+  merged?: unknown;
 } {
   const file = path.join(repoRoot, "bench", "results", "latest.json");
   if (!MERGE || !fs.existsSync(file)) return {};
@@ -431,7 +454,10 @@ async function main(): Promise<void> {
     converge: conv ?? null,
     scaling: scales,
     peer: peerRes ?? null,
-    merged: Object.keys(kept).length ? { from: prev.date ?? null, ...kept } : undefined,
+    // What the previous results had themselves kept from an earlier run stays on record.
+    merged: Object.keys(kept).length
+      ? { from: prev.date ?? null, ...kept, ...(prev.merged ? { earlier: prev.merged } : {}) }
+      : undefined,
     errors,
   };
   const out = path.join(repoRoot, "bench", "results", "latest.json");

@@ -2,8 +2,9 @@
 import { FaultSpecError, parseFaultSpec } from "./http/fault-injection";
 import { ENGINE_VERSIONS, type EngineVersion } from "./personality";
 import type { EngineOptions } from "./engine";
+import { GLUSTER_STORAGE_MODES, type GlusterStorageMode } from "./dataplane/mounts";
 
-export const USAGE = `usage: npm run engine -- --engine-version <4.3|4.4> --port <N> --state <dir> --admin-password <pw> [--time-scale X] [--hostname H] [--faults SPEC] [--seed FILE]
+export const USAGE = `usage: npm run engine -- --engine-version <4.3|4.4> --port <N> --state <dir> --admin-password <pw> [--time-scale X] [--hostname H] [--faults SPEC] [--seed FILE] [--gluster-storage directory|mount] [--host-deploy simulated|ssh]
 
   --engine-version  which engine to be: 4.3 or 4.4
   --port            TCP port on 127.0.0.1 (0 picks a free one)
@@ -16,7 +17,11 @@ export const USAGE = `usage: npm run engine -- --engine-version <4.3|4.4> --port
   --faults          inject faults, e.g. locked=0.2,5xx=0.05,latency=200ms±50ms,drop=0.01,seed=42
                     (simulator/README.md "Fault injection"; default off)
   --seed            load a lab description (simulator/seeds/*.yaml) into a fresh state; refused on
-                    a state that is not empty, a no-op when the same seed was applied already`;
+                    a state that is not empty, a no-op when the same seed was applied already
+  --gluster-storage glusterfs domains as data-plane directories (directory, the default) or FUSE
+                    mounts of the real volumes at <data-plane>/rhev/data-center/mnt/glusterSD (mount)
+  --host-deploy     how hosts are installed: simulated (the data plane's machine records, the
+                    default) or ssh (a real host-deploy session over SSH to the host's address)`;
 
 export class UsageError extends Error {}
 
@@ -30,6 +35,8 @@ const FLAGS = [
   "data-plane",
   "faults",
   "seed",
+  "gluster-storage",
+  "host-deploy",
 ] as const;
 type Flag = (typeof FLAGS)[number];
 
@@ -93,6 +100,19 @@ export function parseArgs(argv: readonly string[]): EngineOptions {
       throw err;
     }
   }
+  const glusterStorage = a["gluster-storage"];
+  if (
+    glusterStorage !== undefined &&
+    !(GLUSTER_STORAGE_MODES as readonly string[]).includes(glusterStorage)
+  ) {
+    throw new UsageError(
+      `--gluster-storage must be one of ${GLUSTER_STORAGE_MODES.join(", ")} (got '${glusterStorage}')`,
+    );
+  }
+  const hostDeploy = a["host-deploy"];
+  if (hostDeploy !== undefined && hostDeploy !== "simulated" && hostDeploy !== "ssh") {
+    throw new UsageError(`--host-deploy must be one of simulated, ssh (got '${hostDeploy}')`);
+  }
   return {
     version: version as EngineVersion,
     port,
@@ -103,5 +123,7 @@ export function parseArgs(argv: readonly string[]): EngineOptions {
     dataPlane,
     faults,
     seed: a.seed,
+    ...(glusterStorage !== undefined ? { glusterStorage: glusterStorage as GlusterStorageMode } : {}),
+    ...(hostDeploy !== undefined ? { hostDeploy } : {}),
   };
 }

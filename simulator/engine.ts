@@ -23,12 +23,14 @@ import { storageConnectionRoutes } from "./api/storageconnections/routes";
 import { storageDomainRoutes } from "./api/storagedomains/routes";
 import { glusterVolumeRoutes } from "./api/glustervolumes/routes";
 import { applySeed, type SeedResult } from "./seeds/apply";
+import type { GlusterStorageMode } from "./dataplane/mounts";
+import { mountStoredDomains } from "./api/storagedomains/mounting";
 import type { EngineContext } from "./context";
 import { FaultInjector } from "./http/fault-injection";
 import { RequestLog } from "./http/request-log";
 import { createHttpServer } from "./http/server";
 import { personalityFor, type EngineVersion } from "./personality";
-import { prepareTls } from "./pki";
+import { engineSshKey, prepareTls } from "./pki";
 import { Scheduler } from "./scheduler";
 import { registerServiceRoutes } from "./services/routes";
 import { ensureSetup } from "./setup";
@@ -53,6 +55,10 @@ export interface EngineOptions {
   faults?: string;
   /** A seed file (seeds/*.yaml) loaded into a fresh state before the engine listens (seeds/apply.ts). */
   seed?: string;
+  /** How hosts are installed: "simulated" (default) or "ssh" (real host-deploy over SSH, api/hosts/deploy.ts). */
+  hostDeploy?: "simulated" | "ssh";
+  /** glusterfs domains as data-plane directories ("directory", default) or FUSE mounts ("mount"). */
+  glusterStorage?: GlusterStorageMode;
 }
 
 export interface RunningEngine {
@@ -110,13 +116,17 @@ export async function launchEngine(opts: EngineOptions): Promise<RunningEngine> 
       instanceId: facts.instanceId,
       adminUserId: facts.adminUserId,
       dataPlane: path.resolve(opts.dataPlane ?? path.join(stateDir, "dataplane")),
+      hostDeploy: opts.hostDeploy ?? "simulated",
+      pkiDir: path.join(stateDir, "pki"),
+      glusterStorage: opts.glusterStorage ?? "directory",
     };
+    mountStoredDomains(engine);
     const tls = prepareTls(stateDir, opts.hostname);
     const app = createHttpServer(tls, new RequestLog(path.join(stateDir, "requests.log")));
-    registerServiceRoutes(app, tls.caPem);
+    registerServiceRoutes(app, tls.caPem, () => engineSshKey(path.join(stateDir, "pki")).publicKey);
     registerSsoRoutes(app, engine);
     mountApi(app, engine, AREAS);
-    const seed = opts.seed === undefined ? undefined : applySeed(engine, db, AREAS, opts.seed);
+    const seed = opts.seed === undefined ? undefined : await applySeed(engine, db, AREAS, opts.seed);
     registerImageDataRoutes(app, engine);
     const faults = new FaultInjector(opts.faults);
     faults.install(app, engine);

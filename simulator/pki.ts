@@ -107,3 +107,56 @@ export function prepareTls(stateDir: string, hostname: string): ServerTls {
   const server = issueServerCert(fs.readFileSync(caKeyFile, "utf8"), caPem, hostname);
   return { caFile, caPem, ...server };
 }
+
+export interface EngineSshKey {
+  /** PEM (PKCS#1), what ssh2 logs in with. */
+  privateKey: string;
+  /** One authorized_keys line: `ssh-rsa AAAA... ovirt-engine`. */
+  publicKey: string;
+}
+
+/** The SSH wire form of an RSA public key (RFC 4253 6.6: string "ssh-rsa", mpint e, mpint n). */
+function sshRsaBlob(privateKeyPem: string): Buffer {
+  const jwk = crypto.createPublicKey(privateKeyPem).export({ format: "jwk" });
+  const field = (b: Buffer) => {
+    const len = Buffer.alloc(4);
+    len.writeUInt32BE(b.length);
+    return Buffer.concat([len, b]);
+  };
+  const mpint = (b64url: string) => {
+    const raw = Buffer.from(b64url, "base64url");
+    return field(raw[0] & 0x80 ? Buffer.concat([Buffer.from([0]), raw]) : raw);
+  };
+  return Buffer.concat([field(Buffer.from("ssh-rsa")), mpint(jwk.e!), mpint(jwk.n!)]);
+}
+
+const sshKeys = new Map<string, EngineSshKey>();
+
+/**
+ * The engine's SSH key pair (engine-setup's /etc/pki/ovirt-engine/keys/engine_id_rsa): generated once
+ * into `<pkiDir>/keys/` on first use and reused on every restart. Host-deploy logs in with it
+ * (publickey authentication) and deploys its public half to root's authorized_keys.
+ */
+export function engineSshKey(pkiDir: string): EngineSshKey {
+  const cached = sshKeys.get(pkiDir);
+  if (cached) return cached;
+  const keyFile = path.join(pkiDir, "keys", "engine_id_rsa");
+  if (!fs.existsSync(keyFile)) {
+    const { privateKey } = crypto.generateKeyPairSync("rsa", {
+      modulusLength: 2048,
+      privateKeyEncoding: { type: "pkcs1", format: "pem" },
+      publicKeyEncoding: { type: "spki", format: "pem" },
+    });
+    fs.mkdirSync(path.dirname(keyFile), { recursive: true, mode: 0o700 });
+    const tmp = `${keyFile}.${process.pid}.tmp`;
+    fs.writeFileSync(tmp, privateKey, { mode: 0o600 });
+    fs.renameSync(tmp, keyFile);
+  }
+  const privateKey = fs.readFileSync(keyFile, "utf8");
+  const key: EngineSshKey = {
+    privateKey,
+    publicKey: `ssh-rsa ${sshRsaBlob(privateKey).toString("base64")} ovirt-engine`,
+  };
+  sshKeys.set(pkiDir, key);
+  return key;
+}

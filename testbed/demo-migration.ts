@@ -1,6 +1,7 @@
 // `make demo DEMO=migration`: the seed lab's whole 4.3 -> 4.4 move, the way docs/migration.md tells
 // an admin to do it, on two embedded engines sharing one data plane (4.3 seeded with the seed post's
-// lab, 4.4 empty) through the real Pulumi CLI: discover, adopt, the first hosts, every storage domain
+// lab, 4.4 empty; the testbed's real hosts and Gluster volumes when it can run here) through the real
+// Pulumi CLI: discover, adopt, the first hosts, every storage domain
 // with its VMs, the other hosts, the levels, retire. Each edit is shown as its `pulumi preview`, then
 // applied with `pulumi up`. The engines run at OVIRT_LAB_TIME_SCALE (default 0.05: hosts install in
 // a few seconds, so the whole move takes a few minutes).
@@ -32,6 +33,28 @@ function previewThenUp(m: MoveLab, what: string): void {
   pulumi(m, ["up", "--yes", "--skip-preview"]);
 }
 
+/**
+ * The real data plane when the testbed can run here (root): hosts installed over SSH into the
+ * testbed's namespaces, reinstalled by its "kickstart", and real Gluster volumes on rhvnode3-5
+ * mounted by both engines. Otherwise the embedded data plane. Says which, and why.
+ */
+async function realOrPlain(timeScale: number): Promise<MoveLab> {
+  try {
+    console.log("data plane: starting the testbed (testbed/hosts, needs root) ...");
+    const m = await moveLab({ timeScale, realDataPlane: true });
+    console.log(
+      "data plane: real. The hypervisors are the testbed's namespaces (198.18.0.21-25), installed over SSH; " +
+        "rhv4vol and rhvquick are replica-3 Gluster volumes on rhvnode3-5, FUSE-mounted by both engines",
+    );
+    return m;
+  } catch (err) {
+    const why = (err instanceof Error ? err.message : String(err)).split("\n")[0];
+    console.log(`data plane: the testbed is not available (${why})`);
+    console.log("data plane: embedded instead (simulated machines, storage in plain directories)");
+    return moveLab({ timeScale });
+  }
+}
+
 async function main(): Promise<void> {
   const t0 = Date.now();
   const timeScale = Number(process.env.OVIRT_LAB_TIME_SCALE ?? DEFAULT_TIME_SCALE);
@@ -39,7 +62,7 @@ async function main(): Promise<void> {
     throw new Error(`OVIRT_LAB_TIME_SCALE must be a number >= 0 (got ${process.env.OVIRT_LAB_TIME_SCALE})`);
   }
   heading(`starting a 4.3 engine seeded with the seed lab and an empty 4.4 engine (time scale ${timeScale})`);
-  const m = await moveLab({ timeScale });
+  const m = await realOrPlain(timeScale);
   try {
     console.log(`4.3: ${m.legacy.url}\n4.4: ${m.target.url}\nstack file: ${m.t.configFile}`);
     heading("1. discover the 4.3 engine into ovirt-lab:legacy");

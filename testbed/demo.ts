@@ -3,9 +3,13 @@
 // and print the stack's outputs. A second run finds nothing to change.
 //
 // Gluster: with root, the testbed's real Gluster servers (testbed/hosts, network namespaces) are
-// started and the stack makes the volumes rhv4vol and rhvquick on them over SSH; without root (or
-// when the testbed cannot start) the volumes are taken as existing and only the storage domains are
-// declared, on the embedded engine's plain storage. The choice reaches the program through
+// started, the stack makes the volumes rhv4vol and rhvquick on them over SSH, and the engine
+// FUSE-mounts them for its storage domains (--gluster-storage mount: metadata, OVF store and
+// qemu-img disk images on the real bricks); without root (or when the testbed cannot start) the
+// volumes are taken as existing and only the storage domains are declared, on the embedded engine's
+// plain storage. The hosts are the engine's simulated machines either way: the lab's root passwords
+// are its own secrets, not the testbed's (`make demo DEMO=migration` installs the testbed's hosts
+// over SSH). The choice reaches the program through
 // OVIRT_LAB_GLUSTER_MANAGE_VOLUMES, so the stack file is never changed by the demo.
 //
 // Time scale: the embedded engine's durations are a real engine's, compressed (host deploy 50 s,
@@ -40,7 +44,7 @@ async function chooseGluster(): Promise<boolean> {
     const { seconds } = await ensureTestbed(TESTBED_LEASE);
     console.log(
       `Gluster: real servers gs1-3 (198.18.0.11-13) up in ${seconds.toFixed(1)} s: ` +
-        "the stack makes the volumes rhv4vol and rhvquick on them over SSH",
+        "the stack makes the volumes rhv4vol and rhvquick on them over SSH, and the engine FUSE-mounts them",
     );
     return true;
   } catch (err) {
@@ -67,6 +71,7 @@ async function main(): Promise<void> {
     stateDir: path.join(repoRoot, ".state", "demo", "engine-4.4"),
     adminPassword: DEMO_ADMIN_PASSWORD,
     timeScale,
+    glusterStorage: gluster ? "mount" : "directory",
   });
   console.log(`embedded oVirt 4.4 engine: ${engine.url} (CA ${engine.caFile}, time scale ${timeScale})`);
   const env = {
@@ -81,7 +86,7 @@ async function main(): Promise<void> {
     pulumi(["stack", "output", "--stack", "lab", "--json"], env);
     console.log(
       `pulumi up took ${up.toFixed(1)} s (the demo ${((Date.now() - t0) / 1000).toFixed(1)} s in all); ` +
-        `storage: ${gluster ? "real Gluster volumes on the testbed" : "plain embedded storage"}`,
+        `storage: ${gluster ? "real Gluster volumes on the testbed, FUSE-mounted by the engine" : "plain embedded storage"}`,
     );
   } finally {
     await engine.stop();

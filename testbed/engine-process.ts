@@ -23,6 +23,10 @@ export interface StartEngineOptions {
   faults?: string;
   /** `--seed`: a lab description loaded into a fresh state (simulator/seeds/). */
   seed?: string;
+  /** `--gluster-storage`: glusterfs domains as data-plane directories (default) or FUSE mounts. */
+  glusterStorage?: "directory" | "mount";
+  /** `--host-deploy`: hosts installed from data-plane records (default) or over real SSH. */
+  hostDeploy?: "simulated" | "ssh";
 }
 
 export type LoggedRequest = RequestLogEntry;
@@ -123,6 +127,8 @@ export async function startEngine(opts: StartEngineOptions): Promise<EngineProce
     ...(opts.dataPlane !== undefined ? ["--data-plane", opts.dataPlane] : []),
     ...(opts.faults !== undefined ? ["--faults", opts.faults] : []),
     ...(opts.seed !== undefined ? ["--seed", opts.seed] : []),
+    ...(opts.glusterStorage !== undefined ? ["--gluster-storage", opts.glusterStorage] : []),
+    ...(opts.hostDeploy !== undefined ? ["--host-deploy", opts.hostDeploy] : []),
   ];
   const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"] });
   let stderr = "";

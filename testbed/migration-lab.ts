@@ -7,8 +7,19 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import YAML from "yaml";
+import { unmountAll } from "../simulator/dataplane/mounts";
 import { storageDir } from "../simulator/dataplane/storage";
-import { startEngine, type EngineProcess } from "./engine-process";
+import { startEngine, type EngineProcess, type StartEngineOptions } from "./engine-process";
+import { lockHypervisors } from "./hosts/exclusive";
+import { ensureTestbed, releaseTestbed, rootPassword } from "./hosts/testbed";
+import {
+  createSeedVolumes,
+  deleteSeedVolumes,
+  reprovisionCommand,
+  reprovisionForLegacy,
+  restoreDefaultOs,
+  writeTestbedSeed,
+} from "./migration-real";
 import { repoRoot as ROOT } from "./paths";
 import { labStack, type TestStack } from "./lab-stack";
 
@@ -55,14 +66,46 @@ export interface MoveLab {
 export interface MoveLabOptions {
   /** The engines' time scale (0: instant, the tests; the demo watches it happen). */
   timeScale?: number;
+  /**
+   * The real data plane (testbed/migration-real.ts, needs root): hosts are the testbed's namespaces,
+   * installed over SSH and reprovisioned by the testbed; the Gluster volumes are real and mounted.
+   */
+  realDataPlane?: boolean;
+}
+
+/** What the real data plane adds to a move: set up before the engines, undone by close(). */
+async function realPlane(who: string): Promise<{ seed: string; dir: string; undo: () => Promise<void> }> {
+  const lock = await lockHypervisors(who);
+  const undo: Array<() => Promise<unknown>> = [() => lock.release()];
+  const undoAll = async () => {
+    for (const f of undo.reverse())
+      await f().catch((err: unknown) => console.error(`${who}: cleanup: ${String(err)}`));
+  };
+  try {
+    await ensureTestbed(who);
+    undo.push(() => releaseTestbed(who));
+    undo.push(() => restoreDefaultOs());
+    await reprovisionForLegacy();
+    undo.push(() => deleteSeedVolumes());
+    await createSeedVolumes();
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ovirt-lab-move-seed-"));
+    undo.push(async () => fs.rmSync(dir, { recursive: true, force: true }));
+    return { seed: writeTestbedSeed(SEED, dir), dir, undo: undoAll };
+  } catch (err) {
+    await undoAll();
+    throw err;
+  }
 }
 
 export async function moveLab(opts: MoveLabOptions = {}): Promise<MoveLab> {
   const timeScale = opts.timeScale ?? 0;
   const dataPlane = fs.mkdtempSync(path.join(os.tmpdir(), "ovirt-lab-move-dp-"));
+  const real = opts.realDataPlane ? await realPlane("migration") : undefined;
+  // On the real data plane both engines install hosts over SSH and mount the Gluster volumes.
+  const mode: Partial<StartEngineOptions> = real ? { hostDeploy: "ssh", glusterStorage: "mount" } : {};
   const engines = {
-    legacy: await startEngine({ version: "4.3", timeScale, dataPlane, seed: SEED }),
-    target: await startEngine({ version: "4.4", timeScale, dataPlane }),
+    legacy: await startEngine({ version: "4.3", timeScale, dataPlane, seed: real?.seed ?? SEED, ...mode }),
+    target: await startEngine({ version: "4.4", timeScale, dataPlane, ...mode }),
   };
   const t = await labStack(engines, {
     engine: "target",
@@ -85,9 +128,12 @@ export async function moveLab(opts: MoveLabOptions = {}): Promise<MoveLab> {
   });
   const config = () => (YAML.parse(fs.readFileSync(t.configFile, "utf8")) as { config: Obj }).config;
   const legacyLab = () => config()["ovirt-lab:legacy"] as Lab;
-  const reprovision =
-    `node ${path.join(ROOT, "dist/simulator/dataplane/reprovision.js")} --data-plane ${dataPlane} ` +
-    `--address "$OVIRT_LAB_ADDRESS" --os el8 --root-password "$OVIRT_LAB_ROOT_PASSWORD"`;
+  const reprovision = real
+    ? reprovisionCommand
+    : `node ${path.join(ROOT, "dist/simulator/dataplane/reprovision.js")} --data-plane ${dataPlane} ` +
+      `--address "$OVIRT_LAB_ADDRESS" --os el8 --root-password "$OVIRT_LAB_ROOT_PASSWORD"`;
+  // A reinstalled testbed host keeps the testbed's root password.
+  const newRootPassword = real ? rootPassword() : NEW_ROOT_PASSWORD;
   const m: MoveLab = {
     dataPlane,
     get legacy() {
@@ -123,7 +169,7 @@ export async function moveLab(opts: MoveLabOptions = {}): Promise<MoveLab> {
       for (const name of names) {
         const secret = (key: string, value: string) =>
           t.stack.setConfig(`ovirt-lab:secrets.hosts.${name}.${key}`, { value, secret: true }, true);
-        await secret("rootPassword", NEW_ROOT_PASSWORD);
+        await secret("rootPassword", newRootPassword);
         if (legacyLab().hosts!.find((x) => x.name === name)?.powerManagement) {
           await secret("powerManagementPassword", "lom-pw");
         }
@@ -151,13 +197,17 @@ export async function moveLab(opts: MoveLabOptions = {}): Promise<MoveLab> {
         stateDir: old.stateDir,
         port: Number(new URL(old.url).port),
         adminPassword: old.adminPassword,
+        ...mode,
       });
     },
     async close() {
       await engines.legacy.stop();
       await engines.target.stop();
+      // Mounts first: the data plane holds the mount points.
+      if (real) unmountAll(dataPlane);
       fs.rmSync(t.workDir, { recursive: true, force: true });
       fs.rmSync(dataPlane, { recursive: true, force: true });
+      await real?.undo();
     },
   };
   return m;

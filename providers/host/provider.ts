@@ -19,6 +19,7 @@ import { bag, describeResource } from "../core/check";
 import { compact } from "../core/diff";
 import type { OvirtClient } from "../ovirt/client";
 import { newOperation, type OperationContext } from "../ovirt/context";
+import type { OperationKind } from "../ovirt/expectations";
 import {
   FAILED,
   hostId,
@@ -96,11 +97,16 @@ export class HostService implements CrudService<ApiHost, HostId> {
     const what = `${who(this.args)} (${made.id})`;
     progress(`${what}: added to engine "${this.client.engine}", installing`);
     // The engine's own account of the add: its jobs with this operation's correlation id.
-    await this.client.jobs.waitFinished(ctx, ctx.correlationId, { what, onProgress: progress });
+    await this.client.jobs.waitFinished(ctx, ctx.correlationId, {
+      what,
+      onProgress: progress,
+      kind: "host.install",
+    });
     const up = await this.hosts.waitStatus(ctx, id, ["up"], {
       what,
       onProgress: progress,
       correlationId: ctx.correlationId,
+      kind: "host.install",
     });
     return (await this.withAgent(ctx, up)) ?? up;
   }
@@ -122,13 +128,18 @@ export class HostService implements CrudService<ApiHost, HostId> {
       `${what}: the engine changes ${MAINTENANCE_FIELDS.join("/")} only in maintenance: maintenance -> update -> activate`,
     );
     await this.hosts.action(ctx, id, "deactivate", {});
-    await this.hosts.waitStatus(ctx, id, ["maintenance"], { what, onProgress: progress });
+    await this.hosts.waitStatus(ctx, id, ["maintenance"], {
+      what,
+      onProgress: progress,
+      kind: "host.maintenance",
+    });
     await this.hosts.update(ctx, id, body);
     await this.hosts.action(ctx, id, "activate", {});
     const up = await this.hosts.waitStatus(ctx, id, ["up"], {
       what,
       onProgress: progress,
       correlationId: ctx.correlationId,
+      kind: "host.activate",
     });
     return (await this.withAgent(ctx, up)) ?? up;
   }
@@ -144,7 +155,11 @@ export class HostService implements CrudService<ApiHost, HostId> {
     if (!REMOVABLE.includes(live.status ?? "")) {
       progress(`${what}: moving to maintenance before removal`);
       await this.hosts.action(ctx, id, "deactivate", {});
-      await this.hosts.waitStatus(ctx, id, ["maintenance"], { what, onProgress: progress });
+      await this.hosts.waitStatus(ctx, id, ["maintenance"], {
+        what,
+        onProgress: progress,
+        kind: "host.maintenance",
+      });
     }
     return this.hosts.remove(ctx, id);
   }
@@ -168,12 +183,14 @@ export class HostService implements CrudService<ApiHost, HostId> {
     const what = `${who(this.args)} (${id})`;
     let h = await this.hosts.get(ctx, id);
     if (TRANSITIONAL.includes(h.status ?? "")) h = await this.settle(ctx, id, what);
+    let kind: OperationKind | undefined;
     switch (h.status) {
       case "up":
         return h;
       case "maintenance":
         progress(`${what}: in maintenance, activating`);
         await this.hosts.action(ctx, id, "activate", {});
+        kind = "host.activate";
         break;
       case "install_failed":
       case "non_operational":
@@ -187,6 +204,7 @@ export class HostService implements CrudService<ApiHost, HostId> {
           ? { ssh: { authentication_method: "publickey" } }
           : { root_password: this.args.rootPassword };
         await this.hosts.action(ctx, id, "install", body);
+        kind = "host.install";
         break;
       }
       default:
@@ -196,6 +214,7 @@ export class HostService implements CrudService<ApiHost, HostId> {
       what,
       onProgress: progress,
       correlationId: ctx.correlationId,
+      kind,
     });
   }
 }

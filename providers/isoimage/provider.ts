@@ -13,6 +13,7 @@ import { compact, diffFields } from "../core/diff";
 import type { OvirtClient } from "../ovirt/client";
 import { newOperation, type OperationContext } from "../ovirt/context";
 import { diskId, type ApiDisk, type DiskId } from "../ovirt/disks";
+import type { OperationKind } from "../ovirt/expectations";
 import { getLogger } from "../ovirt/log";
 import { clientFor } from "../ovirt/registry";
 import { waitFor } from "../ovirt/wait";
@@ -61,6 +62,7 @@ async function waitDisk(
   ctx: OperationContext,
   id: DiskId,
   what: string,
+  kind?: OperationKind,
 ): Promise<ApiDisk> {
   const d = await waitFor({
     what,
@@ -68,6 +70,7 @@ async function waitDisk(
     timeoutMs: Math.max(1000, ctx.deadline - Date.now()),
     initialDelayMs: 100,
     maxDelayMs: 2000,
+    expect: kind && { kind, engine: client.engine },
     poll: async () => {
       const got = await client.disks.get(ctx, id);
       if (got.status === "illegal")
@@ -133,7 +136,7 @@ async function create(inputs: unknown): Promise<pulumi.dynamic.CreateResult<Prop
     storage_domains: [{ id: sdId }],
   });
   const id = diskId(disk.id ?? "");
-  await waitDisk(client, ctx, id, `disk ${id}`);
+  await waitDisk(client, ctx, id, `disk ${id}`, "disk.create");
   getLogger().info(`${who(args)}: uploading ${human(opened.size)} from ${args.source} into disk ${id}`);
   const result = await client.imagetransfers.upload(ctx, client.disks, {
     diskId: id,

@@ -6,6 +6,7 @@ import type { OvirtClient } from "../ovirt/client";
 import type { OperationContext } from "../ovirt/context";
 import { dataCenterId } from "../ovirt/datacenters";
 import { isFault } from "../ovirt/errors";
+import type { Expectation } from "../ovirt/expectations";
 import { hostId } from "../ovirt/hosts";
 import { getLogger } from "../ovirt/log";
 import { storageDomainId, type ApiStorageDomain } from "../ovirt/storagedomains";
@@ -22,6 +23,7 @@ async function waitUntil(
   what: string,
   awaited: string,
   check: () => Promise<string | true>,
+  expect?: Expectation,
 ) {
   await waitFor({
     what,
@@ -30,6 +32,7 @@ async function waitUntil(
     initialDelayMs: 200,
     maxDelayMs: 5000,
     onProgress: progress,
+    expect,
     poll: async () => {
       const r = await check();
       return r === true ? { done: true, state: awaited } : { done: false, state: r };
@@ -46,10 +49,16 @@ async function shutDown(c: OvirtClient, ctx: OperationContext, vm: ApiVm): Promi
     if (!(isFault(err, "conflict") && /not running/i.test(err instanceof Error ? err.message : "")))
       throw err;
   }
-  await waitUntil(ctx, `VM "${vm.name}"`, "status down", async () => {
-    const v = await c.vms.tryGet(ctx, id);
-    return !v || DOWN.has(v.status ?? "") ? true : `status ${v.status}`;
-  });
+  await waitUntil(
+    ctx,
+    `VM "${vm.name}"`,
+    "status down",
+    async () => {
+      const v = await c.vms.tryGet(ctx, id);
+      return !v || DOWN.has(v.status ?? "") ? true : `status ${v.status}`;
+    },
+    { kind: "vm.shutdown", engine: c.engine },
+  );
 }
 
 async function hostEvacuate(c: OvirtClient, ctx: OperationContext, a: StepArgs): Promise<string> {
@@ -78,15 +87,21 @@ async function hostEvacuate(c: OvirtClient, ctx: OperationContext, a: StepArgs):
       );
     }
     let where = "";
-    await waitUntil(ctx, `VM "${vm.name}"`, "up on another host", async () => {
-      const v = await c.vms.tryGet(ctx, id);
-      if (!v) return true;
-      if (v.status === "up" && v.host?.id && v.host.id !== host.id) {
-        where = v.host.id;
-        return true;
-      }
-      return `status ${v.status}`;
-    });
+    await waitUntil(
+      ctx,
+      `VM "${vm.name}"`,
+      "up on another host",
+      async () => {
+        const v = await c.vms.tryGet(ctx, id);
+        if (!v) return true;
+        if (v.status === "up" && v.host?.id && v.host.id !== host.id) {
+          where = v.host.id;
+          return true;
+        }
+        return `status ${v.status}`;
+      },
+      { kind: "vm.migrate", engine: c.engine },
+    );
     const target = where ? await c.hosts.tryGet(ctx, hostId(where)) : undefined;
     done.push(`${vm.name} migrated to ${target?.name ?? where}`);
   }
@@ -99,7 +114,11 @@ async function hostMaintenance(c: OvirtClient, ctx: OperationContext, a: StepArg
   const id = hostId(host.id);
   if (host.status !== "maintenance") {
     if (host.status !== "preparing_for_maintenance") await c.hosts.action(ctx, id, "deactivate");
-    await c.hosts.waitStatus(ctx, id, ["maintenance"], { what: `host "${a.subject}"`, onProgress: progress });
+    await c.hosts.waitStatus(ctx, id, ["maintenance"], {
+      what: `host "${a.subject}"`,
+      onProgress: progress,
+      kind: "host.maintenance",
+    });
     return "host in maintenance";
   }
   return "host was in maintenance already";
@@ -197,10 +216,16 @@ async function domainMaintenance(c: OvirtClient, ctx: OperationContext, a: StepA
   if (att.status === "maintenance") return "domain was in maintenance already";
   const sid = storageDomainId(sd.id);
   if (att.status !== "preparing_for_maintenance") await c.storagedomains.deactivate(ctx, att.dc, sid);
-  await waitUntil(ctx, `storage domain "${a.subject}"`, "status maintenance", async () => {
-    const d = await c.storagedomains.tryGetAttached(ctx, att.dc, sid);
-    return !d || d.status === "maintenance" ? true : `status ${d.status}`;
-  });
+  await waitUntil(
+    ctx,
+    `storage domain "${a.subject}"`,
+    "status maintenance",
+    async () => {
+      const d = await c.storagedomains.tryGetAttached(ctx, att.dc, sid);
+      return !d || d.status === "maintenance" ? true : `status ${d.status}`;
+    },
+    { kind: "storagedomain.maintenance", engine: c.engine },
+  );
   return "domain in maintenance";
 }
 
@@ -211,8 +236,12 @@ async function domainDetach(c: OvirtClient, ctx: OperationContext, a: StepArgs):
   if (!att) return "domain was detached already";
   const sid = storageDomainId(sd.id);
   await c.storagedomains.detach(ctx, att.dc, sid);
-  await waitUntil(ctx, `storage domain "${a.subject}"`, "detached", async () =>
-    (await c.storagedomains.tryGetAttached(ctx, att.dc, sid)) ? "attached" : true,
+  await waitUntil(
+    ctx,
+    `storage domain "${a.subject}"`,
+    "detached",
+    async () => ((await c.storagedomains.tryGetAttached(ctx, att.dc, sid)) ? "attached" : true),
+    { kind: "storagedomain.detach", engine: c.engine },
   );
   return "domain detached from its data center";
 }

@@ -7,6 +7,7 @@ import type { OperationContext } from "./context";
 import type { ClusterId } from "./clusters";
 import { EventsService } from "./events";
 import { isFault, UnexpectedError } from "./errors";
+import type { OperationKind } from "./expectations";
 import { brand, type Brand } from "./ids";
 import { waitFor, type PollResult } from "./wait";
 
@@ -80,6 +81,8 @@ export type HostAction =
 export interface HostWaitOptions {
   what: string;
   onProgress?: (line: string) => void;
+  /** The operation waited for (install, activate, maintenance): polls scheduled around its duration. */
+  kind?: OperationKind;
 }
 
 export class HostsService extends CollectionService<typeof HostType, HostId> {
@@ -148,6 +151,7 @@ export class HostsService extends CollectionService<typeof HostType, HostId> {
       timeoutMs: Math.max(0, ctx.deadline - Date.now()),
       onProgress: opts.onProgress,
       initialDelayMs: 250,
+      expect: opts.kind && { kind: opts.kind, engine: this.conn.engine },
       poll: async (): Promise<PollResult<ApiHost>> => {
         const h = await this.tryGet(ctx, id);
         if (!h) throw new UnexpectedError(`${opts.what}: host ${id} disappeared while waiting for it`);

@@ -12,6 +12,7 @@ import type { Connection } from "./connection";
 import type { OperationContext } from "./context";
 import type { DiskId, DisksService } from "./disks";
 import { UnexpectedError } from "./errors";
+import type { OperationKind } from "./expectations";
 import { brand, type Brand } from "./ids";
 import { waitFor } from "./wait";
 
@@ -149,6 +150,7 @@ export class ImageTransfersService extends CollectionService<typeof ImageTransfe
     id: ImageTransferId,
     done: (phase: string) => boolean,
     awaited: string,
+    kind: OperationKind,
   ): Promise<ApiImageTransfer> {
     const t = await waitFor({
       what: `image transfer ${id}`,
@@ -156,6 +158,7 @@ export class ImageTransfersService extends CollectionService<typeof ImageTransfe
       timeoutMs: Math.max(1000, ctx.deadline - Date.now()),
       initialDelayMs: 50,
       maxDelayMs: 1000,
+      expect: { kind, engine: this.conn.engine },
       poll: async () => {
         const got = await this.tryGet(ctx, id);
         // The engine may drop a finished transfer: absent counts as finished here; the disk says how.
@@ -175,7 +178,13 @@ export class ImageTransfersService extends CollectionService<typeof ImageTransfe
     const created = await this.add(ctx, { disk: { id: opts.diskId }, direction: "upload", format: "raw" });
     const id = imageTransferId(created.id ?? "");
     try {
-      const t = await this.waitPhase(ctx, id, (p) => p === "transferring", "phase transferring");
+      const t = await this.waitPhase(
+        ctx,
+        id,
+        (p) => p === "transferring",
+        "phase transferring",
+        "imagetransfer.start",
+      );
       const url = t.transfer_url ?? t.proxy_url;
       if (!url) throw new UnexpectedError(`image transfer ${id} has no transfer_url`);
       const data = new DataEndpoint(url, this.conn.tlsAgent, ctx);
@@ -228,7 +237,13 @@ export class ImageTransfersService extends CollectionService<typeof ImageTransfe
         );
       }
       await this.action(ctx, id, "finalize");
-      const end = await this.waitPhase(ctx, id, (p) => p === "finished_success", "phase finished_success");
+      const end = await this.waitPhase(
+        ctx,
+        id,
+        (p) => p === "finished_success",
+        "phase finished_success",
+        "imagetransfer.finalize",
+      );
       if (end.phase === "gone") {
         const d = await disks.get(ctx, opts.diskId);
         if (d.status !== "ok")

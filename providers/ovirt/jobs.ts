@@ -4,6 +4,7 @@ import { decodeCollection, entityFields, object, Ref, type Decoded } from "./cod
 import { searchValue } from "./collection";
 import type { Connection } from "./connection";
 import type { OperationContext } from "./context";
+import type { OperationKind } from "./expectations";
 import { waitFor } from "./wait";
 
 export const JobType = object({
@@ -24,6 +25,8 @@ export interface JobWaitOptions {
   what: string;
   onProgress?: (line: string) => void;
   initialDelayMs?: number;
+  /** The operation the jobs do (host install...): the polls are scheduled around its duration. */
+  kind?: OperationKind;
 }
 
 export class JobsService {
@@ -48,6 +51,7 @@ export class JobsService {
       timeoutMs: Math.max(0, ctx.deadline - Date.now()),
       onProgress: opts.onProgress,
       initialDelayMs: opts.initialDelayMs ?? 250,
+      expect: opts.kind && { kind: opts.kind, engine: this.conn.engine },
       poll: async () => {
         const jobs = await this.byCorrelationId(ctx, correlationId);
         const running = jobs.filter((j) => j.status === "started");

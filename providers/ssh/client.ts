@@ -1,6 +1,8 @@
 // A small SSH client on `ssh2`: run commands on a host, exit code and output captured. The host's
-// key is always checked, against a known_hosts file or an explicit SHA256 fingerprint; there is no
-// "accept anything" mode. Passwords and private keys never appear in messages.
+// key is checked against a known_hosts file or an explicit SHA256 fingerprint; only a caller that
+// records the key itself (the embedded engine's host-deploy, which has no known_hosts and stores the
+// fingerprint on first install) may ask to accept whatever key is presented and read it back from
+// `SshSession.hostKeyFingerprint`. Passwords and private keys never appear in messages.
 import { createHash, createHmac } from "crypto";
 import * as fs from "fs";
 import { Client, type ConnectConfig } from "ssh2";
@@ -16,6 +18,11 @@ export interface SshTarget {
   hostKeyFingerprint?: string;
   /** An OpenSSH known_hosts file (plain or hashed host names). */
   knownHostsFile?: string;
+  /**
+   * Accept whatever host key is presented (no fingerprint, no known_hosts): for a caller that records
+   * the key (`SshSession.hostKeyFingerprint`) and checks it on later connections itself.
+   */
+  acceptAnyHostKey?: boolean;
   /** To connect and authenticate, in ms (default 15 s). */
   connectTimeoutMs?: number;
 }
@@ -32,6 +39,8 @@ export class SshError extends Error {
     message: string,
     readonly kind: "host-key" | "auth" | "connect" | "timeout" | "exit",
     readonly result?: ExecResult,
+    /** On a host-key mismatch: the fingerprint the host presented. */
+    readonly presentedFingerprint?: string,
   ) {
     super(message);
     this.name = "SshError";
@@ -91,6 +100,8 @@ export class SshSession {
   private constructor(
     private readonly conn: Client,
     readonly target: SshTarget,
+    /** `SHA256:...` of the key the host presented. */
+    readonly hostKeyFingerprint: string,
   ) {}
 
   static async open(target: SshTarget): Promise<SshSession> {
@@ -98,7 +109,7 @@ export class SshSession {
     if (!target.privateKey && !target.password) {
       throw new SshError(`ssh ${where(target)}: no private key and no password given`, "auth");
     }
-    if (!target.hostKeyFingerprint && !target.knownHostsFile) {
+    if (!target.hostKeyFingerprint && !target.knownHostsFile && !target.acceptAnyHostKey) {
       throw new SshError(
         `ssh ${where(target)}: no way to check the host's key: give a known_hosts file or a hostKeyFingerprint`,
         "host-key",
@@ -115,6 +126,7 @@ export class SshSession {
     const verify = (key: Buffer): boolean => {
       seen = fingerprintOf(key);
       if (target.hostKeyFingerprint) return seen === target.hostKeyFingerprint;
+      if (!target.knownHostsFile) return true; // acceptAnyHostKey: the caller records `seen`
       const b64 = key.toString("base64");
       return known.some((k) => k.blob === b64);
     };
@@ -151,6 +163,8 @@ export class SshSession {
               `ssh ${where(target)}: HOST KEY MISMATCH: the host presented ${seen}, not ${expected}. ` +
                 `It may have been reinstalled (then update the known key) or someone is in the middle; nothing was sent.`,
               "host-key",
+              undefined,
+              seen,
             ),
           );
         } else if (err.level === "client-authentication") {
@@ -169,7 +183,7 @@ export class SshSession {
       conn.once("error", fail);
       conn.connect(config);
     });
-    return new SshSession(conn, target);
+    return new SshSession(conn, target, seen ?? "");
   }
 
   /** Runs `command` (a shell line); resolves with its exit code and output, whatever the code. */

@@ -22,6 +22,7 @@ import type { OvirtClient } from "../ovirt/client";
 import { newOperation, type OperationContext } from "../ovirt/context";
 import { dataCenterId } from "../ovirt/datacenters";
 import { isFault } from "../ovirt/errors";
+import type { OperationKind } from "../ovirt/expectations";
 import { getLogger } from "../ovirt/log";
 import { clientFor } from "../ovirt/registry";
 import { storageDomainId, type ApiStorageDomain, type StorageDomainId } from "../ovirt/storagedomains";
@@ -101,12 +102,14 @@ async function waitAttached(
   dc: string,
   id: StorageDomainId,
   want: string,
+  kind?: OperationKind,
 ): Promise<ApiStorageDomain | undefined> {
   return waitFor({
     what: who(args),
     awaited: want === "detached" ? "detached" : `status ${want} in data center ${dc}`,
     timeoutMs: Math.max(0, ctx.deadline - Date.now()),
     onProgress: (line) => getLogger().info(line),
+    expect: kind && { kind, engine: client.engine },
     poll: async () => {
       const d = await client.storagedomains.tryGetAttached(ctx, dataCenterId(dc), id);
       if (want === "detached") return { done: !d, state: d ? `status ${d.status}` : "detached" };
@@ -138,10 +141,12 @@ async function ensureActive(
     );
   }
   let attached = current ? await svc.tryGetAttached(ctx, dataCenterId(dc), id) : undefined;
+  let kind: OperationKind | undefined;
   if (!attached) {
     getLogger().info(`${who(args)}: attaching to data center ${dc}`);
     try {
       attached = await svc.attach(ctx, dataCenterId(dc), id);
+      kind = "storagedomain.attach";
     } catch (err) {
       // A retried attach that the engine had already done.
       const now = isFault(err, "conflict") ? await svc.tryGetAttached(ctx, dataCenterId(dc), id) : undefined;
@@ -157,6 +162,8 @@ async function ensureActive(
       awaited: "a settled status",
       timeoutMs: Math.max(0, ctx.deadline - Date.now()),
       onProgress: (line) => getLogger().info(line),
+      // After our attach: locked -> maintenance -> activating -> active, one operation.
+      expect: kind && { kind, engine: client.engine },
       poll: async () => {
         const d = await svc.tryGetAttached(ctx, dataCenterId(dc), id);
         const s = d?.status ?? "detached";
@@ -164,18 +171,20 @@ async function ensureActive(
       },
     });
     status = settled ?? "unknown";
+    kind = undefined;
   }
   if (status === "maintenance" || FAILED.has(status)) {
     getLogger().info(`${who(args)}: activating in data center ${dc} (was ${status})`);
     try {
       await svc.activate(ctx, dataCenterId(dc), id);
+      kind = "storagedomain.activate";
     } catch (err) {
       // The engine may be activating it on its own (an attach ends active): the wait below decides.
       if (!isFault(err, "conflict")) throw err;
       getLogger().info(`${who(args)}: ${err.message}; waiting for status active instead`);
     }
   }
-  if (status !== "active") await waitAttached(client, ctx, args, dc, id, "active");
+  if (status !== "active") await waitAttached(client, ctx, args, dc, id, "active", kind);
 }
 
 /** The domain this resource owns on the engine: by name, else the one on its storage. */
@@ -356,10 +365,11 @@ async function remove(id: string, props: unknown): Promise<void> {
       await svc.deactivate(ctx, dataCenterId(dc), sid);
       status = "preparing_for_maintenance";
     }
-    if (status !== "maintenance") await waitAttached(client, ctx, prior, dc, sid, "maintenance");
+    if (status !== "maintenance")
+      await waitAttached(client, ctx, prior, dc, sid, "maintenance", "storagedomain.maintenance");
     getLogger().info(`${who(prior)}: detaching from data center ${dc}`);
     await detachWhenAllowed(client, ctx, prior, dc, sid);
-    await waitAttached(client, ctx, prior, dc, sid, "detached");
+    await waitAttached(client, ctx, prior, dc, sid, "detached", "storagedomain.detach");
   }
   const format = prior.destroyDataOnDelete === true;
   if (!prior.hostName)

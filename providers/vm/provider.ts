@@ -11,6 +11,7 @@ import type { OvirtClient } from "../ovirt/client";
 import { newOperation, type OperationContext } from "../ovirt/context";
 import { diskId } from "../ovirt/disks";
 import { isFault } from "../ovirt/errors";
+import type { OperationKind } from "../ovirt/expectations";
 import { CDROM_ID, getCdrom, setCdrom } from "../ovirt/isofiles";
 import { getLogger } from "../ovirt/log";
 import { clientFor } from "../ovirt/registry";
@@ -93,6 +94,7 @@ async function waitVm(
   args: { name?: string },
   awaited: string,
   done: (vm: ApiVm) => boolean,
+  kind?: OperationKind,
 ): Promise<ApiVm> {
   const vm = await waitFor<ApiVm>({
     what: who(args),
@@ -101,6 +103,7 @@ async function waitVm(
     initialDelayMs: 200,
     maxDelayMs: 5000,
     onProgress: (line) => getLogger().info(line),
+    expect: kind && { kind, engine: c.engine },
     poll: async () => {
       const v = await c.vms.tryGet(ctx, id);
       if (!v) return { done: false, state: "gone", failed: "the VM was removed" };
@@ -118,6 +121,7 @@ async function waitDisksOk(c: OvirtClient, ctx: OperationContext, id: VmId, args
     initialDelayMs: 200,
     maxDelayMs: 5000,
     onProgress: (line) => getLogger().info(line),
+    expect: { kind: "disk.create", engine: c.engine },
     poll: async () => {
       const disks = await liveDisks(c, ctx, id);
       const bad = disks.filter((d) => d.disk.status !== "ok");
@@ -276,7 +280,7 @@ async function converge(
   if (changes.includes("clusterId") && isRunning(vm.status) && args.runState === "stopped") {
     // Stopping was asked for in the same change: shut down first, then move.
     await act(c, ctx, id, "shutdown");
-    vm = await waitVm(c, ctx, id, args, "status down", (v) => v.status === "down");
+    vm = await waitVm(c, ctx, id, args, "status down", (v) => v.status === "down", "vm.shutdown");
   }
   if (changes.includes("clusterId") && isRunning(vm.status)) {
     throw new Error(
@@ -293,8 +297,18 @@ async function converge(
 
   vm = (await c.vms.tryGet(ctx, id))!;
   if (args.runState === "running") {
-    if (!isRunning(vm.status)) await act(c, ctx, id, "start");
-    if (vm.status !== "up") vm = await waitVm(c, ctx, id, args, "status up", (v) => v.status === "up");
+    const starting = !isRunning(vm.status);
+    if (starting) await act(c, ctx, id, "start");
+    if (vm.status !== "up")
+      vm = await waitVm(
+        c,
+        ctx,
+        id,
+        args,
+        "status up",
+        (v) => v.status === "up",
+        starting ? "vm.start" : undefined,
+      );
     // A running VM sees persistent media only at its next boot: change what it sees now too.
     if (args.cdrom !== undefined && (await getCdrom(c.conn, ctx, id, true)) !== args.cdrom)
       await setCdrom(c.conn, ctx, id, args.cdrom, true);
@@ -308,11 +322,12 @@ async function converge(
         args,
         "status up with the new configuration",
         (v) => v.status === "up" && !v.next_run_configuration_exists,
+        "vm.reboot",
       );
     }
   } else if (isRunning(vm.status)) {
     await act(c, ctx, id, "shutdown");
-    vm = await waitVm(c, ctx, id, args, "status down", (v) => v.status === "down");
+    vm = await waitVm(c, ctx, id, args, "status down", (v) => v.status === "down", "vm.shutdown");
   }
   return { vm, computed: await computed(c, ctx, id, vm, args) };
 }
@@ -550,7 +565,7 @@ export const vmProvider: KindProvider = {
       await waitVm(c, ctx, vmid, prior, "status down", (v) => v.status !== "image_locked");
     if (isRunning(vm.status)) {
       await act(c, ctx, vmid, "stop");
-      await waitVm(c, ctx, vmid, prior, "status down", (v) => v.status === "down");
+      await waitVm(c, ctx, vmid, prior, "status down", (v) => v.status === "down", "vm.stop");
     }
     // Storage data is never destroyed by default: the disks stay on their domains (detach_only)
     // unless the VM says destroyDataOnDelete.

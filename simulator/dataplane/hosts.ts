@@ -29,6 +29,11 @@ export interface ManagementClaim {
   engineName: string;
   /** The host's id on that engine. */
   hostId: string;
+  /**
+   * The machine's SSH host key (`SHA256:...`) when the claim was taken over SSH (hostDeploy "ssh"). A
+   * machine presenting another key was reinstalled since: its vdsm no longer trusts that engine.
+   */
+  hostKeyFingerprint?: string;
 }
 
 export interface PhysicalHost {
@@ -52,6 +57,9 @@ export interface PhysicalHost {
   /** Whether packages newer than the installed ones are available (upgradecheck finds them). */
   updatesAvailable: boolean;
   managedBy?: ManagementClaim;
+  /** What host-deploy over SSH last read: `hostname` and the SSH host key's fingerprint. */
+  hostname?: string;
+  sshFingerprint?: string;
 }
 
 const HOSTS_DIR = "hosts";
@@ -118,7 +126,7 @@ function version(major: number, minor: number, build: number, full: string): Ver
 }
 
 /** What a freshly installed machine of `os` looks like. */
-function installedOs(
+export function installedOs(
   os: HostOs,
 ): Pick<PhysicalHost, "os" | "osVersion" | "kernelCmdline" | "vdsm" | "libvirt" | "clusterLevels"> {
   if (os === "el7") {
@@ -229,6 +237,29 @@ export function reprovisionHost(
   });
 }
 
+/**
+ * The claim that keeps engine `instanceId` from taking the machine, if any: another engine's, unless
+ * the machine now presents another SSH host key than the one that claim recorded (it was reinstalled).
+ */
+export function blockingClaim(
+  dataPlaneDir: string,
+  address: string,
+  instanceId: string,
+  presentedFingerprint?: string,
+): ManagementClaim | undefined {
+  const owner = readHost(dataPlaneDir, address)?.managedBy;
+  return owner && !claimVoid(owner, instanceId, presentedFingerprint) ? owner : undefined;
+}
+
+function claimVoid(owner: ManagementClaim, instanceId: string, presentedFingerprint?: string): boolean {
+  if (owner.instanceId === instanceId) return true;
+  return (
+    presentedFingerprint !== undefined &&
+    owner.hostKeyFingerprint !== undefined &&
+    owner.hostKeyFingerprint !== presentedFingerprint
+  );
+}
+
 export type ClaimResult = { ok: true; host: PhysicalHost } | { ok: false; managedBy: ManagementClaim };
 
 /**
@@ -240,7 +271,8 @@ export function claimHost(dataPlaneDir: string, address: string, claim: Manageme
     const host = readHost(dataPlaneDir, address);
     if (!host) throw new Error(`data plane: no machine ${address}`);
     const owner = host.managedBy;
-    if (owner && owner.instanceId !== claim.instanceId) return { ok: false, managedBy: owner };
+    if (owner && !claimVoid(owner, claim.instanceId, claim.hostKeyFingerprint))
+      return { ok: false, managedBy: owner };
     const claimed = { ...host, managedBy: claim };
     writeHost(dataPlaneDir, claimed);
     return { ok: true, host: claimed };

@@ -22,6 +22,7 @@ import type { Entity } from "../store/entities";
 import { SETUP_IDS } from "../setup";
 import { API_PREFIX, type Area, type RequestContext } from "../api/context";
 import { Dispatcher } from "../api/dispatch";
+import { deploysSettled } from "../api/hosts/deploy";
 import { diskFile } from "../api/disks/files";
 import type { Disk } from "../api/disks/model";
 import { isoDir } from "../api/imagetransfers/isofiles";
@@ -178,7 +179,7 @@ class Seeder {
     if (status !== want) throw new SeedError(`seed ${this.file}: ${what} ended ${status}, not ${want}`);
   }
 
-  run(): void {
+  async run(): Promise<void> {
     const s = this.seed;
     const hostOs = s.engine_version === "4.3" ? "el7" : "el8";
     let dcId: string = SETUP_IDS.defaultDataCenter;
@@ -229,6 +230,12 @@ class Seeder {
               }
             : {}),
         }).id;
+        if (this.ctx.hostDeploy === "ssh") {
+          // Host-deploy runs over SSH (api/hosts/deploy.ts): wait for the session, then for the
+          // transitions it starts.
+          await deploysSettled(this.ctx);
+          this.scheduler.drain();
+        }
         this.expectStatus(`host ${h.name}`, "host", id, "up");
         this.ids.host.set(h.name, id);
         this.ids.hostAddress.set(h.name, h.address);
@@ -286,6 +293,19 @@ class Seeder {
           );
         const [address, path] = volume.connection.split(":");
         storage = { type: "glusterfs", address, path, vfs_type: "glusterfs" };
+      } else if (d.glusterfs !== undefined) {
+        // An external volume: a directory of the data plane, or (glusterStorage "mount") the real
+        // volume, mounted by the storage domain add below.
+        if (this.ctx.glusterStorage !== "mount") {
+          fs.mkdirSync(storageDir(this.ctx.dataPlane, d.glusterfs), { recursive: true });
+        }
+        const i = d.glusterfs.indexOf(":");
+        storage = {
+          type: "glusterfs",
+          address: d.glusterfs.slice(0, i),
+          path: d.glusterfs.slice(i + 1),
+          vfs_type: "glusterfs",
+        };
       } else {
         const nfs = d.nfs!;
         // The NFS server exports the directory before any domain is made on it.
@@ -463,7 +483,12 @@ export function isoContent(f: IsoFileSeedT): Buffer {
  * Applies `file` to the engine's state (called before the engine listens). Refuses a state that is
  * not fresh or carries another seed; does nothing when this very seed was applied already.
  */
-export function applySeed(engine: EngineContext, db: Db, areas: readonly Area[], file: string): SeedResult {
+export async function applySeed(
+  engine: EngineContext,
+  db: Db,
+  areas: readonly Area[],
+  file: string,
+): Promise<SeedResult> {
   const { seed, text } = readSeed(file);
   const sha256 = crypto.createHash("sha256").update(text).digest("hex");
   if (seed.engine_version !== engine.personality.version) {
@@ -486,7 +511,7 @@ export function applySeed(engine: EngineContext, db: Db, areas: readonly Area[],
       `seed ${file}: refused: the state is not empty (${found.join(", ")}); a seed is loaded only into a fresh --state directory`,
     );
   }
-  new Seeder(engine, db, areas, file, seed).run();
+  await new Seeder(engine, db, areas, file, seed).run();
   const record: SeedRecord = {
     id: crypto.randomUUID(),
     name: seed.seed,

@@ -77,11 +77,16 @@ const StorageDomainSeed = z
       .string()
       .regex(/^[^:/]+:\/.+/, "must be server:/path")
       .optional(),
+    /** An external Gluster volume `server:/volume` (not one of this seed's gluster_volumes). */
+    glusterfs: z
+      .string()
+      .regex(/^[^:/\s]+:\/[^\s]+$/, "must be server:/volume")
+      .optional(),
     /** An ISO domain's images, as an admin copied them onto its export before the move. */
     iso_files: z.array(IsoFileSeed).default([]),
   })
-  .refine((s) => (s.gluster_volume === undefined) !== (s.nfs === undefined), {
-    message: "give exactly one of gluster_volume or nfs",
+  .refine((s) => [s.gluster_volume, s.nfs, s.glusterfs].filter((v) => v !== undefined).length === 1, {
+    message: "give exactly one of gluster_volume, glusterfs or nfs",
   })
   .refine((s) => s.iso_files.length === 0 || s.type === "iso", {
     message: "only an ISO domain has iso_files",

@@ -1,15 +1,18 @@
 #!/usr/bin/env bash
 # The project's own test hosts, each in its own network namespace on this machine:
 #   gs1-gs3  198.18.0.11-13  Gluster servers (glusterd + sshd), formed into one trusted pool
-#   calvin, dogbert, rhvnode3-5  198.18.0.21-25  hypervisor hosts (sshd + an OS identity EL7/EL8)
+#   calvin, dogbert, rhvnode3-5  198.18.0.21-25  hypervisor hosts (sshd + an OS identity EL7/EL8);
+#                                rhvnode3-5 also run glusterd (hyperconverged, a pool of their own)
 #   the main namespace reaches them as 198.18.0.1 (198.18.0.0/15 is the RFC 2544 benchmark range:
 #   nothing here leaves the machine).
 # One "switch" namespace holds a bridge; every host has a veth into it. Each host gets a private
 # mount and UTS namespace held by a "holder" process: /etc is an overlay (own SSH host keys, root
 # password, /etc/redhat-release, /etc/ovirt-lab/vdsm-version), /run is its own tmpfs, and
-# /var/lib/glusterd, /var/log/glusterfs and /srv are bind mounts of the host's state directory.
+# /var/lib/glusterd, /var/log/glusterfs, /srv and /root are bind mounts of the host's state directory
+# (so what an engine's host-deploy writes to root's ~/.ssh lands on the test host, not on this machine).
 #
 # Usage: testbed.sh start [--lease ID] | release ID | stop | status | reprovision <host> <el7|el8>
+#        | unmount-gluster [DIR] (what stop does first: lazily unmount FUSE glusterfs mounts of testbed volumes)
 # Leases let test suites share the testbed: `start --lease ID` records a user (ID starts with the
 # user's pid); `release ID` drops it and stops the testbed when no live lease is left and it was a
 # lease that started it (a testbed someone started by hand stays up). Commands hold $STATE/lock.
@@ -23,6 +26,9 @@ MAIN_IF=${PREFIX}-main
 MAIN_ADDR=198.18.0.1
 NETMASK=24
 GLUSTER_HOSTS=(gs1 gs2 gs3)
+# The seed lab's E300 nodes also serve its 4.3 Gluster volumes (hyperconverged): glusterd runs on
+# them too, in a trusted pool of their own. A reprovision keeps it (the brick disks survive a reinstall).
+HYPERCONVERGED=(rhvnode3 rhvnode4 rhvnode5)
 HYPERVISORS=(calvin dogbert rhvnode3 rhvnode4 rhvnode5)
 ALL_HOSTS=("${GLUSTER_HOSTS[@]}" "${HYPERVISORS[@]}")
 declare -A ADDR=(
@@ -33,7 +39,7 @@ declare -A ADDR=(
 # What a fresh install of each hypervisor runs (the seed lab: calvin/dogbert on EL7, the rest EL8).
 declare -A DEFAULT_OS=([calvin]=el7 [dogbert]=el7 [rhvnode3]=el8 [rhvnode4]=el8 [rhvnode5]=el8)
 WAIT_SECONDS=${OVIRT_LAB_TESTBED_WAIT:-60}
-PACKAGES=(glusterfs-server openssh-server iproute2 iputils-ping)
+PACKAGES=(glusterfs-server glusterfs-client qemu-utils attr openssh-server iproute2 iputils-ping)
 
 log() { printf '[testbed] %s\n' "$*" >&2; }
 die() {
@@ -54,6 +60,7 @@ has_addr() { [[ $("${@:2}" 2>/dev/null) == *"inet $1/"* ]]; }
 ns_of() { echo "${PREFIX}-$1"; }
 hdir() { echo "$STATE/hosts/$1"; }
 is_gluster() { [[ $1 == gs* ]]; }
+runs_glusterd() { is_gluster "$1" || [[ " ${HYPERCONVERGED[*]} " == *" $1 "* ]]; }
 known_host() {
   local h
   for h in "${ALL_HOSTS[@]}"; do [[ $h == "$1" ]] && return 0; done
@@ -176,7 +183,7 @@ PermitRootLogin yes
 PubkeyAuthentication yes
 PasswordAuthentication yes
 KbdInteractiveAuthentication no
-AuthorizedKeysFile /etc/ssh/authorized_keys/%u
+AuthorizedKeysFile /etc/ssh/authorized_keys/%u .ssh/authorized_keys
 StrictModes no
 UsePAM yes
 UseDNS no
@@ -189,7 +196,8 @@ EOF
 prepare_host() {
   local h=$1 d
   d=$(hdir "$h")
-  mkdir -p "$d"/{etc-upper,etc-work,log,srv,glusterd}
+  mkdir -p "$d"/{etc-upper,etc-work,log,srv,glusterd,root}
+  chmod 700 "$d/root"
   if [[ ! -e $d/etc-upper/.provisioned ]]; then
     mkdir -p "$d/etc-upper/ssh/authorized_keys"
     rm -f "$d"/etc-upper/ssh/ssh_host_*
@@ -202,7 +210,7 @@ prepare_host() {
   fi
   sshd_config "$h" >"$d/etc-upper/ssh/sshd_config.testbed"
   cp "$STATE/id_ed25519.pub" "$d/etc-upper/ssh/authorized_keys/root"
-  if is_gluster "$h" && [[ ! -d $d/glusterd/groups ]]; then
+  if runs_glusterd "$h" && [[ ! -d $d/glusterd/groups ]]; then
     [[ -d /var/lib/glusterd/groups ]] || die "/var/lib/glusterd/groups is missing (is glusterfs-server installed?)"
     cp -a /var/lib/glusterd/groups "$d/glusterd/"
     [[ -d /var/lib/glusterd/hooks ]] && cp -a /var/lib/glusterd/hooks "$d/glusterd/"
@@ -226,6 +234,7 @@ start_holder() {
     mount --bind "$d/log" /var/log/glusterfs 2>/dev/null || { mkdir -p /var/log/glusterfs && mount --bind "$d/log" /var/log/glusterfs; }
     mount --bind "$d/glusterd" /var/lib/glusterd
     mount --bind "$d/srv" /srv
+    mount --bind "$d/root" /root
     hostname "$h"
     exec -a "ovirt-lab-testbed-holder-$h" sleep infinity
   ' holder "$d" "$h" </dev/null >>"$d/holder.log" 2>&1 9>&- &
@@ -237,6 +246,13 @@ start_holder() {
     [[ \$(readlink /proc/\$p/exe) == *sleep ]] &&
     nsenter -t \$p -m test -e /etc/ssh/sshd_config.testbed"
   in_host "$h" chpasswd <<<"root:$(<"$STATE/root-password")"
+}
+
+# The host's own /root (a holder started before /root was per host gets the mount now).
+ensure_root_mount() {
+  local h=$1 d
+  d=$(hdir "$h")
+  [[ $(in_host "$h" stat -c %d:%i /root) == $(stat -c %d:%i "$d/root") ]] || in_host "$h" mount --bind "$d/root" /root
 }
 
 start_sshd() {
@@ -268,20 +284,23 @@ gluster_in() {
   in_host "$h" timeout 30 gluster --mode=script "$@"
 }
 
+# A trusted pool: its first host has every other one as a connected peer.
 pool_formed() {
-  local out
-  out=$(gluster_in gs1 pool list) || return 1
-  [[ $(grep -c "Connected" <<<"$out" || true) -eq ${#GLUSTER_HOSTS[@]} ]]
+  local first=$1 out
+  shift
+  out=$(gluster_in "$first" pool list) || return 1
+  [[ $(grep -c "Connected" <<<"$out" || true) -eq $(($# + 1)) ]]
 }
 
 form_pool() {
-  local h
-  for h in "${GLUSTER_HOSTS[@]:1}"; do
-    if [[ $(gluster_in gs1 pool list) != *"${ADDR[$h]}"* ]]; then
-      gluster_in gs1 peer probe "${ADDR[$h]}" >&2
+  local first=$1 h
+  shift
+  for h in "$@"; do
+    if [[ $(gluster_in "$first" pool list) != *"${ADDR[$h]}"* ]]; then
+      gluster_in "$first" peer probe "${ADDR[$h]}" >&2
     fi
   done
-  wait_for "$WAIT_SECONDS" "the trusted pool of ${GLUSTER_HOSTS[*]} (all peers connected)" pool_formed
+  wait_for "$WAIT_SECONDS" "the trusted pool of $first $* (all peers connected)" pool_formed "$first" "$@"
 }
 
 # $STATE/known_hosts: every host's current SSH host keys (clients check them against it).
@@ -308,16 +327,18 @@ cmd_start() {
     ensure_netns "$h"
     prepare_host "$h"
     start_holder "$h"
+    ensure_root_mount "$h"
     start_sshd "$h"
-    if is_gluster "$h"; then start_glusterd "$h"; fi
+    if runs_glusterd "$h"; then start_glusterd "$h"; fi
   done
   for h in "${ALL_HOSTS[@]}"; do
     wait_for "$WAIT_SECONDS" "sshd of $h on ${ADDR[$h]}:22" port_open "${ADDR[$h]}" 22
-    if is_gluster "$h"; then
+    if runs_glusterd "$h"; then
       wait_for "$WAIT_SECONDS" "glusterd of $h on ${ADDR[$h]}:24007" port_open "${ADDR[$h]}" 24007
     fi
   done
-  form_pool
+  form_pool "${GLUSTER_HOSTS[@]}"
+  form_pool "${HYPERCONVERGED[@]}"
   write_known_hosts
   log "started in $((SECONDS - t0))s; ssh -i $STATE/id_ed25519 root@<address>; root password in $STATE/root-password"
 }
@@ -339,8 +360,23 @@ host_pids() {
   return 0
 }
 
+# Lazily unmounts (umount -l) every FUSE glusterfs mount of this machine whose volume is served by a
+# testbed address (the engine's glusterStorage "mount"): once the servers are gone such a mount would
+# hang whoever touches it. With a directory, only the mounts under it. Prints what it unmounted.
+cmd_unmount_gluster() {
+  local under=${1:-} src target fstype _rest
+  while read -r src target fstype _rest; do
+    [[ $fstype == fuse.glusterfs && $src =~ ^198\.18\.0\.[0-9]+: ]] || continue
+    target=$(printf '%b' "$target")
+    [[ -z $under || $target == "${under%/}"/* ]] || continue
+    if umount -l "$target"; then echo "$target"; else log "could not unmount $target"; fi
+  done < <(tac /proc/mounts)
+  return 0
+}
+
 cmd_stop() {
   local t0=$SECONDS h pids="" p alive
+  cmd_unmount_gluster >/dev/null
   for h in "${ALL_HOSTS[@]}"; do pids+=" $(host_pids "$h" | tr '\n' ' ')"; done
   pids=$(tr ' ' '\n' <<<"$pids" | grep -E '^[0-9]+$' | sort -un | tr '\n' ' ' || true)
   if [[ -n ${pids// /} ]]; then
@@ -378,14 +414,14 @@ cmd_status() {
     holder=$(live_pid "$d/holder.pid" || echo -)
     sshd=$(live_pid "$d/sshd.pid" || echo -)
     gd=-
-    is_gluster "$h" && gd=$(live_pid "$d/glusterd.pid" || echo -)
+    runs_glusterd "$h" && gd=$(live_pid "$d/glusterd.pid" || echo -)
     os=$(cat "$d/etc-upper/ovirt-lab/os" 2>/dev/null || echo -)
     printf '%-10s %-13s %-8s %-8s %-9s %s\n' "$h" "${ADDR[$h]}" "$holder" "$sshd" "$gd" "$os"
   done
   echo "key: $STATE/id_ed25519  known hosts: $STATE/known_hosts  root password: $STATE/root-password"
 }
 
-# What a kickstart reinstall does to a hypervisor: a new OS identity and new SSH host keys.
+# What a kickstart reinstall does to a hypervisor: a new OS identity, new SSH host keys, an empty /root.
 cmd_reprovision() {
   local h=${1:-} os=${2:-} d
   [[ -n $h && -n $os ]] || die "usage: $0 reprovision <host> <el7|el8>"
@@ -412,6 +448,8 @@ cmd_reprovision() {
   # shellcheck disable=SC2016 # expanded by the inner bash
   in_host "$h" bash -c 'mkdir -p /etc/ovirt-lab && cp "$1/redhat-release" "$1/os-release" /etc/ && cp "$1"/ovirt-lab/* /etc/ovirt-lab/' copy "$tmp"
   rm -rf "$tmp"
+  # A fresh OS: root's home starts empty (no engine's key in ~/.ssh/authorized_keys).
+  find "$d/root" -mindepth 1 -delete
   write_known_hosts
   start_sshd "$h"
   wait_for "$WAIT_SECONDS" "sshd of $h on ${ADDR[$h]}:22" port_open "${ADDR[$h]}" 22
@@ -473,8 +511,8 @@ cmd_release() {
 main() {
   local cmd=${1:-}
   case $cmd in
-  start | stop | status | reprovision | release) ;;
-  *) die "usage: $0 start [--lease ID] | release ID | stop | status | reprovision <host> <el7|el8>" ;;
+  start | stop | status | reprovision | release | unmount-gluster) ;;
+  *) die "usage: $0 start [--lease ID] | release ID | stop | status | reprovision <host> <el7|el8> | unmount-gluster [DIR]" ;;
   esac
   require_root "$@"
   shift
@@ -489,6 +527,7 @@ main() {
     ;;
   release) cmd_release "$@" ;;
   stop) cmd_stop ;;
+  unmount-gluster) cmd_unmount_gluster "$@" ;;
   status) cmd_status ;;
   reprovision) cmd_reprovision "$@" ;;
   esac

@@ -41,6 +41,14 @@ describe("command line", () => {
       "--time-scale must be a number >= 0 (got '-1')",
     ],
     [["--engine-version", "4.4", ...base, "--colour", "red"], "unknown option --colour"],
+    [
+      ["--engine-version", "4.4", ...base, "--host-deploy", "ansible"],
+      "--host-deploy must be one of simulated, ssh (got 'ansible')",
+    ],
+    [
+      ["--engine-version", "4.4", ...base, "--gluster-storage", "fuse"],
+      "--gluster-storage must be one of directory, mount (got 'fuse')",
+    ],
   ])("%j is refused", async (args, message) => {
     const { code, stderr } = await runCli(args);
     expect(code).toBe(2);

@@ -5,7 +5,8 @@ import { execFile } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { promisify } from "util";
-import { fingerprintOf, sshExec, withSession, type SshError } from "../../providers/ssh/client";
+import { utils } from "ssh2";
+import { fingerprintOf, shellQuote, sshExec, withSession, type SshError } from "../../providers/ssh/client";
 import {
   ensureTestbed,
   glusterServers,
@@ -17,9 +18,11 @@ import {
   reprovision,
   rootPassword,
   rootTarget,
+  testbedDir,
   testbedStatus,
   type TestbedHost,
 } from "../../testbed/hosts/testbed";
+import { lockHypervisors } from "../../testbed/hosts/exclusive";
 import { distDir, repoRoot } from "../../testbed/paths";
 
 const USER = "testbed-test";
@@ -53,7 +56,7 @@ test("start again is a no-op: same pids, quick", async () => {
   timings.push(`start again ${again.seconds.toFixed(1)}s`);
   expect(again.seconds).toBeLessThan(15);
   expect(await testbedStatus()).toBe(before);
-  // Every host has a holder and an sshd; Gluster servers a glusterd.
+  // Every host has a holder and an sshd; Gluster servers and the hyperconverged rhvnodes a glusterd.
   for (const [host, address] of Object.entries(hostAddresses)) {
     const row = before.split("\n").find((l) => l.startsWith(`${host} `));
     expect(row).toBeDefined();
@@ -61,8 +64,17 @@ test("start again is a no-op: same pids, quick", async () => {
     expect(cols[1]).toBe(address);
     expect(cols[2]).toMatch(/^\d+$/);
     expect(cols[3]).toMatch(/^\d+$/);
-    expect(cols[4]).toMatch(host.startsWith("gs") ? /^\d+$/ : /^-$/);
+    expect(cols[4]).toMatch(host.startsWith("gs") || host.startsWith("rhvnode") ? /^\d+$/ : /^-$/);
   }
+}, 60_000);
+
+test("the hyperconverged rhvnode3-5 form a trusted pool of their own, apart from gs1-3", async () => {
+  const out = await withSession(rootTarget(hypervisors.rhvnode3), (s) =>
+    s.run("gluster --mode=script pool list", 30_000),
+  );
+  const rows = out.trim().split("\n").slice(1);
+  for (const row of rows) expect(row).toMatch(/\sConnected\s*$/);
+  expect(rows.map((r) => r.split(/\s+/)[1]).sort()).toEqual(["198.18.0.24", "198.18.0.25", "localhost"]);
 }, 60_000);
 
 test("every host answers over SSH as root with the testbed's key, under its own hostname", async () => {
@@ -114,18 +126,24 @@ test("the seed lab's hypervisors report their OS and vdsm version over SSH", asy
     rhvnode3: ["Red Hat Enterprise Linux release 8.6 (Ootpa)", "vdsm-4.40.100.2-1.el8"],
     rhvnode4: ["Red Hat Enterprise Linux release 8.6 (Ootpa)", "vdsm-4.40.100.2-1.el8"],
   };
-  // (rhvnode5 is the one the reprovision test flips: checked there.)
-  for (const [host, address] of Object.entries(hypervisors).filter(([h]) => h !== "rhvnode5")) {
-    const r = await sshExec(
-      rootTarget(address),
-      "cat /etc/redhat-release /etc/ovirt-lab/vdsm-version",
-      20_000,
-    );
-    expect({ host, lines: r.stdout.trim().split("\n") }).toEqual({ host, lines: expected[host] });
+  // (rhvnode5 is the one the reprovision test flips: checked there.) Other test files reinstall
+  // hypervisors under the lock: the default identities are seen while it is held.
+  const lock = await lockHypervisors(USER);
+  try {
+    for (const [host, address] of Object.entries(hypervisors).filter(([h]) => h !== "rhvnode5")) {
+      const r = await sshExec(
+        rootTarget(address),
+        "cat /etc/redhat-release /etc/ovirt-lab/vdsm-version",
+        20_000,
+      );
+      expect({ host, lines: r.stdout.trim().split("\n") }).toEqual({ host, lines: expected[host] });
+    }
+  } finally {
+    await lock.release();
   }
   // The machine's own /etc is untouched: the identity lives in each host's overlay.
   expect(fs.existsSync("/etc/ovirt-lab/vdsm-version")).toBe(false);
-}, 60_000);
+}, 1_800_000);
 
 test("host keys are checked: a wrong fingerprint is refused with a clear message, the right one accepted", async () => {
   const pub = fs.readFileSync(`${hostEtcDir("gs2")}/ssh/ssh_host_ed25519_key.pub`, "utf8").split(" ")[1];
@@ -154,9 +172,45 @@ test("exit codes and both output streams are captured; a command over its time l
   expect(slow.message).toContain("did not finish within 1s");
 }, 60_000);
 
+test("each hypervisor has its own /root: a key in root's ~/.ssh/authorized_keys logs in there only", async () => {
+  const pair = utils.generateKeyPairSync("ed25519", { comment: "testbed-root-isolation" });
+  const line = pair.public.trim();
+  const calvin = hypervisors.calvin;
+  const add =
+    "umask 077 && mkdir -p ~/.ssh && " +
+    `echo ${shellQuote(line)} >> ~/.ssh/authorized_keys && chmod 600 ~/.ssh/authorized_keys`;
+  // calvin is not ours alone otherwise: another test file may be reinstalling it.
+  const lock = await lockHypervisors(USER);
+  expect((await sshExec(rootTarget(calvin), add, 20_000)).code).toBe(0);
+  try {
+    const own = { ...rootTarget(calvin), privateKey: pair.private };
+    expect((await sshExec(own, "hostname", 20_000)).stdout.trim()).toBe("calvin");
+    const other = { ...rootTarget(hypervisors.dogbert), privateKey: pair.private };
+    expect((await rejectionOf(sshExec(other, "true", 20_000))).kind).toBe("auth");
+    // calvin's /root is hosts/calvin/root of the testbed's state, not this machine's /root.
+    expect(
+      fs.readFileSync(path.join(testbedDir, "hosts", "calvin", "root", ".ssh", "authorized_keys"), "utf8"),
+    ).toContain(line);
+    const mine = fs.existsSync("/root/.ssh/authorized_keys")
+      ? fs.readFileSync("/root/.ssh/authorized_keys", "utf8")
+      : "";
+    expect(mine).not.toContain(line);
+  } finally {
+    await sshExec(
+      rootTarget(calvin),
+      `umask 077; grep -vxF ${shellQuote(line)} ~/.ssh/authorized_keys > ~/.ssh/k.tmp; mv ~/.ssh/k.tmp ~/.ssh/authorized_keys`,
+      20_000,
+    );
+    await lock.release();
+  }
+}, 1_800_000);
+
 test("reprovision flips a hypervisor's OS identity and its host keys, and back", async () => {
+  // No other test file may use rhvnode5 while it is reinstalled (it may wait for one that does).
+  const lock = await lockHypervisors(USER);
   const host: TestbedHost = "rhvnode5";
   const address = hypervisors.rhvnode5;
+  await sshExec(rootTarget(address), "echo before > ~/marker", 20_000);
   const keysBefore = fs.readFileSync(knownHostsPath, "utf8");
   const oldPub = fs.readFileSync(`${hostEtcDir(host)}/ssh/ssh_host_ed25519_key.pub`, "utf8").split(" ")[1];
   const oldFp = fingerprintOf(Buffer.from(oldPub, "base64"));
@@ -182,14 +236,17 @@ test("reprovision flips a hypervisor's OS identity and its host keys, and back",
       ),
     );
     expect(stale.message).toContain("HOST KEY MISMATCH");
+    // A fresh OS: root's home is empty.
+    expect((await sshExec(rootTarget(address), "ls -A ~", 20_000)).stdout).toBe("");
     // The root password still works (the kickstart sets it).
     expect((await sshExec(rootTarget(address, "password"), "true", 20_000)).code).toBe(0);
   } finally {
     await reprovision("rhvnode5", "el8");
+    await lock.release();
   }
   const back = await sshExec(rootTarget(address), "cat /etc/redhat-release", 20_000);
   expect(back.stdout).toBe("Red Hat Enterprise Linux release 8.6 (Ootpa)\n");
-}, 120_000);
+}, 1_800_000);
 
 test("without root, the script and the wrapper refuse loudly (what a test then fails with)", async () => {
   const run = promisify(execFile);

@@ -1,11 +1,14 @@
 // Disk images as real files in their storage domain (`images/<disk id>/<image id>`, the layout of
 // dataplane/storage.ts): raw disks are sparse files of the provisioned size, cow disks a qcow2 v3
-// header carrying the virtual size (what `qemu-img info` reads; no data clusters yet).
+// header carrying the virtual size (what `qemu-img info` reads; no data clusters yet). On a Gluster
+// domain that is a real FUSE mount (glusterStorage "mount") the images are made by qemu-img instead.
 import fs from "node:fs";
 import path from "node:path";
 import type { EngineContext } from "../../context";
 import { imagePath } from "../../dataplane/storage";
+import { ensureMounted, qemuImg } from "../../dataplane/mounts";
 import type { StorageDomain } from "../storagedomains/model";
+import { mountedStorage } from "../storagedomains/mounting";
 import type { Disk } from "./model";
 
 const QCOW_MAGIC = 0x514649fb;
@@ -44,10 +47,36 @@ export function diskFile(engine: EngineContext, disk: Disk): string | undefined 
   return imagePath(engine.dataPlane, { connection: sd.connection }, sd.id, disk.id, disk.image_id);
 }
 
+/** The domain of a disk, when its storage is a real FUSE mount (glusterStorage "mount"). */
+function mountedDomain(engine: EngineContext, disk: Disk): StorageDomain | undefined {
+  const sdId = disk.storage_domains[0]?.id;
+  const sd = sdId ? engine.store.get<StorageDomain>("storage_domain", sdId) : undefined;
+  return sd?.connection && mountedStorage(engine, sd) ? sd : undefined;
+}
+
+/**
+ * On a mounted Gluster domain, what vdsm does: `qemu-img create` (raw, or qcow2 compat 1.1) at the
+ * provisioned size, `qemu-img resize` when the image is there already. Returns the bytes allocated.
+ */
+function qemuImage(engine: EngineContext, sd: StorageDomain, disk: Disk, file: string): number {
+  ensureMounted(engine.dataPlane, sd.connection, sd.storage.mount_options);
+  const format = disk.format === "cow" ? "qcow2" : "raw";
+  if (fs.existsSync(file)) {
+    qemuImg(["resize", "-f", format, file, String(disk.provisioned_size)]);
+  } else {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    const opts = format === "qcow2" ? ["-o", "compat=1.1"] : [];
+    qemuImg(["create", "-q", "-f", format, ...opts, file, String(disk.provisioned_size)]);
+  }
+  return fs.statSync(file).blocks * 512;
+}
+
 /** Creates (or grows) the image file; returns the bytes it occupies. */
 export function writeImage(engine: EngineContext, disk: Disk): number {
   const file = diskFile(engine, disk);
   if (!file) return 0;
+  const mounted = mountedDomain(engine, disk);
+  if (mounted) return qemuImage(engine, mounted, disk, file);
   fs.mkdirSync(path.dirname(file), { recursive: true });
   if (disk.format === "cow") {
     const fd = fs.openSync(file, fs.existsSync(file) ? "r+" : "w");

@@ -18,6 +18,8 @@ import {
   pathId,
   performedAnswer,
 } from "../respond";
+import { removeVmOvf, writeVmOvf } from "../../dataplane/ovf";
+import type { DiskAttachment } from "../vms/model";
 import { removeImage, writeImage } from "./files";
 import { DISK, DISK_SEARCH, presentDisk, type Disk } from "./model";
 
@@ -132,7 +134,15 @@ function registerTimers(engine: EngineContext): void {
     const { id } = payload as { id: string };
     const disk = engine.store.get<Disk>("disk", id);
     if (!disk || disk.status !== "locked") return;
-    const used = writeImage(engine, disk);
+    let used: number;
+    try {
+      used = writeImage(engine, disk);
+    } catch (err) {
+      // The image could not be made (a mount or qemu-img failure): the disk is illegal, not locked forever.
+      process.stderr.write(`disk ${disk.id}: ${err instanceof Error ? err.message : String(err)}\n`);
+      engine.store.update("disk", { ...disk, status: "illegal" });
+      return;
+    }
     const ready: Disk = { ...disk, status: "ok", actual_size: used, total_size: used };
     engine.store.update("disk", ready);
     for (const hook of readyHooks.get(engine) ?? []) hook(ready);
@@ -196,7 +206,13 @@ function update(engine: EngineContext, req: ApiRequest) {
 function remove(engine: EngineContext, req: ApiRequest) {
   const disk = findByPathId<Disk>(engine.store, "disk", req.params.id);
   if (disk.status === "locked") throw fail("remove", "Virtual Disk", "ACTION_TYPE_FAILED_DISK_IS_LOCKED");
+  const vmId = engine.store.get<DiskAttachment>("disk_attachment", disk.id)?.vm.id;
   deleteDisk(engine, disk);
+  if (vmId) {
+    // The VM's OVF no longer lists the disk (an import elsewhere must not find it).
+    removeVmOvf(engine, vmId);
+    writeVmOvf(engine, vmId);
+  }
   return performedAnswer(req.ctx);
 }
 

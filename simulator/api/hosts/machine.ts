@@ -11,11 +11,29 @@
 // A host that does not support its cluster's level ends non_operational (VDS_CLUSTER_VERSION_NOT_SUPPORTED).
 import crypto from "node:crypto";
 import type { EngineContext } from "../../context";
-import { claimHost, readHost, registerHost, updateHost, type PhysicalHost } from "../../dataplane/hosts";
+import {
+  claimHost,
+  installedOs,
+  readHost,
+  registerHost,
+  updateHost,
+  type PhysicalHost,
+} from "../../dataplane/hosts";
+import { engineSshKey } from "../../pki";
 import type { Cluster } from "../clusters/model";
 import { levelString } from "../common/levels";
 import { recordEvent, type EventTypeName } from "../events/record";
 import { addStep, endJob } from "../jobs/record";
+import {
+  authFailedText,
+  hasDeploy,
+  managedElsewhereText,
+  noSessionText,
+  startDeploy,
+  takeDeploy,
+  type DeployFacts,
+  type DeployOutcome,
+} from "./deploy";
 import type { Host, HostStatus } from "./model";
 import { migrateVmsOff, vmsOnHost } from "../vms/migrate";
 
@@ -45,6 +63,9 @@ interface Payload {
 
 /** The public key the engine deploys hosts with (pki-resource engine-certificate OPENSSH-PUBKEY). */
 export function engineSshPublicKey(engine: EngineContext): string {
+  // The real key pair in the engine's PKI directory (generated on first use); the synthetic line only
+  // for a context without one.
+  if (engine.pkiDir) return engineSshKey(engine.pkiDir).publicKey;
   const blob = crypto.createHash("sha512").update(`ovirt-engine:${engine.instanceId}`).digest("base64");
   return `ssh-rsa AAAAB3NzaC1yc2E${blob} ovirt-engine`;
 }
@@ -158,8 +179,9 @@ function authenticates(
 export function beginInstall(
   engine: EngineContext,
   h: Host,
-  opts: { activate: boolean; jobId: string; correlationId: string; password?: string },
+  opts: { activate: boolean; jobId: string; correlationId: string; password?: string; fingerprint?: string },
 ): void {
+  if (engine.hostDeploy === "ssh") return beginSshInstall(engine, h, opts);
   // A machine never seen before is registered as a fresh install matching the engine (EL8 for 4.4,
   // EL7 for 4.3) with the given credentials, so a demo needs no preparation.
   if (!readHost(engine.dataPlane, h.address)) {
@@ -184,42 +206,124 @@ function failInstall(engine: EngineContext, h: Host, message: string): void {
   settle(engine, h, "install_failed", false);
 }
 
-function onInstall(engine: EngineContext, p: Payload & { authOk: boolean }): void {
+function onInstall(engine: EngineContext, p: Payload & { authOk: boolean; ssh?: boolean }): void {
   const h = engine.store.get<Host>("host", p.hostId);
   if (!h || h.status !== "installing") return;
+  if (p.ssh) return onSshInstall(engine, h);
   const m = readHost(engine.dataPlane, h.address);
-  if (!m) return failInstall(engine, h, `Failed to establish session with host '${h.address}'`);
-  if (!p.authOk) {
-    return failInstall(
-      engine,
-      h,
-      `SSH authentication to 'root@${h.address}' failed. Please verify provided credentials. Make sure key is authorized at host`,
-    );
-  }
+  if (!m) return failInstall(engine, h, noSessionText(h.address));
+  if (!p.authOk) return failInstall(engine, h, authFailedText(h.address));
   const claim = claimHost(engine.dataPlane, h.address, {
     instanceId: engine.instanceId,
     engineFullVersion: engine.personality.fullVersion,
     engineName: `oVirt Engine ${engine.personality.fullVersion}`,
     hostId: h.id,
   });
-  if (!claim.ok) {
-    const o = claim.managedBy;
-    return failInstall(
-      engine,
-      h,
-      `Host ${h.address} is already managed by another engine (${o.engineName}, instance ${o.instanceId}, host id ${o.hostId}); ` +
-        `remove it from that engine first`,
-    );
-  }
-  const installed = capabilities(h, claim.host, `${claim.host.hardwareUuid}:${claim.host.os}`);
+  if (!claim.ok) return failInstall(engine, h, managedElsewhereText(h.address, claim.managedBy));
+  installed(engine, capabilities(h, claim.host, `${claim.host.hardwareUuid}:${claim.host.os}`));
+}
+
+/** Host-deploy is done: VDS_INSTALL, then initializing (activate) or maintenance. */
+function installed(engine: EngineContext, installed: Host): void {
   installed.update_available = false;
   event(engine, installed, "VDS_INSTALL");
   if (installed.pending?.activate) {
     installed.status = "initializing";
     save(engine, installed);
-    engine.scheduler.after(H.initialized, DURATIONS.initialize, { hostId: h.id });
+    engine.scheduler.after(H.initialized, DURATIONS.initialize, { hostId: installed.id });
   } else {
     settle(engine, installed, "maintenance");
+  }
+}
+
+// ---- hostDeploy "ssh": a real host-deploy session (deploy.ts) next to the durable install timer ----
+
+function beginSshInstall(
+  engine: EngineContext,
+  h: Host,
+  opts: { activate: boolean; jobId: string; correlationId: string; password?: string; fingerprint?: string },
+): void {
+  h.status = "installing";
+  h.pending = {
+    activate: opts.activate,
+    jobId: opts.jobId,
+    correlationId: opts.correlationId,
+    deploy: "ssh",
+  };
+  save(engine, h);
+  addStep(engine, opts.jobId, `Installing Host ${h.name}`);
+  event(engine, h, "VDS_INSTALL_IN_PROGRESS", { Message: "Stage: Initializing" });
+  // The password lives in the session's closure only; the timer carries the host id.
+  startDeploy(engine, h, { password: opts.password, fingerprint: opts.fingerprint ?? h.ssh.fingerprint });
+  engine.scheduler.after(H.install, DURATIONS.install, { hostId: h.id, authOk: false, ssh: true });
+}
+
+function onSshInstall(engine: EngineContext, h: Host): void {
+  const outcome = takeDeploy(engine, h.id, (o) => {
+    // The session ended after the timer: finish in a transaction of its own.
+    try {
+      engine.store.transaction(() => {
+        const now = engine.store.get<Host>("host", h.id);
+        if (now && now.status === "installing" && now.pending?.deploy === "ssh")
+          finishSshInstall(engine, now, o);
+      });
+    } catch (err) {
+      process.stderr.write(`engine: host-deploy of ${h.name} could not be recorded: ${String(err)}\n`);
+    }
+  });
+  if (outcome === "running") return;
+  // No session in this process: the engine restarted while the host was installing.
+  if (outcome === undefined) return failInterrupted(engine, h);
+  finishSshInstall(engine, h, outcome);
+}
+
+/** What ResourceManager does at start-up with a host caught installing: InstallFailed. */
+function failInterrupted(engine: EngineContext, h: Host): void {
+  settle(engine, h, "install_failed", false);
+}
+
+function finishSshInstall(engine: EngineContext, h: Host, o: DeployOutcome): void {
+  if (!o.ok) return failInstall(engine, h, o.message);
+  recordFacts(engine, h.address, o.facts);
+  const claim = claimHost(engine.dataPlane, h.address, {
+    instanceId: engine.instanceId,
+    engineFullVersion: engine.personality.fullVersion,
+    engineName: `oVirt Engine ${engine.personality.fullVersion}`,
+    hostId: h.id,
+    hostKeyFingerprint: o.facts.fingerprint,
+  });
+  if (!claim.ok) return failInstall(engine, h, managedElsewhereText(h.address, claim.managedBy));
+  const next = capabilities(h, claim.host, "");
+  next.ssh = { ...next.ssh, fingerprint: o.facts.fingerprint };
+  installed(engine, next);
+}
+
+/** The machine's record now says what host-deploy read over SSH (a machine never seen is registered). */
+function recordFacts(engine: EngineContext, address: string, f: DeployFacts): PhysicalHost {
+  registerHost(engine.dataPlane, address, f.os);
+  return updateHost(engine.dataPlane, address, (x) => {
+    const table = installedOs(f.os);
+    const same = table.osVersion.major === f.osMajor && table.osVersion.minor === f.osMinor;
+    return {
+      ...x,
+      ...table,
+      osVersion: {
+        major: f.osMajor,
+        minor: f.osMinor,
+        full_version: same ? table.osVersion.full_version : `${f.osMajor}.${f.osMinor}`,
+      },
+      vdsm: { ...f.vdsm, full_version: f.vdsmFull },
+      hostname: f.hostname,
+      sshFingerprint: f.fingerprint,
+    };
+  })!;
+}
+
+/** At start-up: hosts caught in a host-deploy session of the previous process failed to install. */
+function failInterruptedInstalls(engine: EngineContext): void {
+  for (const h of engine.store.list<Host>("host")) {
+    if (h.status === "installing" && h.pending?.deploy === "ssh" && !hasDeploy(engine, h.id))
+      engine.store.transaction(() => failInterrupted(engine, h));
   }
 }
 
@@ -409,7 +513,8 @@ export function beginFence(
 
 /** Registers the handlers; called once when the hosts area is mounted (before the scheduler starts). */
 export function registerHostMachine(engine: EngineContext): void {
-  engine.scheduler.on(H.install, (p) => onInstall(engine, p as Payload & { authOk: boolean }));
+  failInterruptedInstalls(engine);
+  engine.scheduler.on(H.install, (p) => onInstall(engine, p as Payload & { authOk: boolean; ssh?: boolean }));
   engine.scheduler.on(H.initialized, (p) => onInitialized(engine, p as Payload));
   engine.scheduler.on(H.maintenance, (p) => onMaintenance(engine, p as Payload & { then?: "upgrade" }));
   engine.scheduler.on(H.upgradeCheck, (p) =>

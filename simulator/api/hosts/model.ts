@@ -107,6 +107,8 @@ export interface Host extends Entity {
     correlationId?: string;
     returnTo?: HostStatus;
     reboot?: boolean;
+    /** An install running as a host-deploy session over SSH (deploy.ts), in this process's memory. */
+    deploy?: "ssh";
   };
 }
 

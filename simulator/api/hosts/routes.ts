@@ -61,6 +61,7 @@ const HostAction = struct("Action", [
     T.struct(
       struct("Ssh", [
         field("authentication_method", T.enumOf("SshAuthenticationMethod", ["password", "publickey"])),
+        field("fingerprint", T.string),
         field("port", T.int),
       ]),
     ),
@@ -75,7 +76,7 @@ interface HostActionInput {
   reason?: string;
   reboot?: boolean;
   root_password?: string;
-  ssh?: { authentication_method?: "password" | "publickey"; port?: number };
+  ssh?: { authentication_method?: "password" | "publickey"; port?: number; fingerprint?: string };
 }
 
 function readAction(req: ApiRequest, name: string): HostActionInput {
@@ -323,6 +324,7 @@ function act(engine: EngineContext, req: ApiRequest, name: string) {
             jobId,
             correlationId: cid,
             password: a.root_password,
+            fingerprint: a.ssh?.fingerprint,
           });
           return { pending: true };
         },

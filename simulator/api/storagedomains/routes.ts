@@ -25,6 +25,7 @@ import { ActionFault, actionAnswer, performAction } from "../jobs/command";
 import { jobText, recordJob, startJob } from "../jobs/record";
 import { findByPathId, isUuid, pathId, performedAnswer } from "../respond";
 import type { StorageConnection } from "../storageconnections/model";
+import { mountForDomain } from "./mounting";
 import { activate, attach, deactivate, detach, dirOf, registerLifecycle } from "./lifecycle";
 import { removeDomainEntities, validateDetachEntities } from "./entities";
 import {
@@ -134,6 +135,8 @@ function add(engine: EngineContext, req: ApiRequest): Answer {
     throw new ApiFault(400, "Operation Failed", `[Cannot add Storage. Illegal storage path ${connection}.]`);
   }
   const theHost = resolveHost(engine, host!);
+  // The host connects the storage first (glusterStorage "mount": a real FUSE mount of the volume).
+  mountForDomain(engine, { connection, storage });
   // AddStorageDomain on a path that already holds a domain becomes AddExistingFileStorageDomain.
   const existing: DomainMetadata | undefined = domainsAt(engine.dataPlane, connection)[0];
   if (!existing && raw.name === undefined) throw incomplete(["name"]);
