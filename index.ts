@@ -4,6 +4,9 @@ import { Lab } from "./components/lab";
 import { Migration } from "./components/migration";
 import { loadStackConfig, withEnvOverrides } from "./config/load";
 import { ConfigError } from "./config/validate";
+import { useLeanStackTraces } from "./providers/core/stack-traces";
+
+useLeanStackTraces();
 
 function load() {
   const config = new pulumi.Config("ovirt-lab");

@@ -8,9 +8,12 @@ import * as pulumi from "@pulumi/pulumi";
 import { Cluster } from "../../providers/cluster/resource";
 import { DataCenter } from "../../providers/datacenter/resource";
 import { Host } from "../../providers/host/resource";
+import { useLeanStackTraces } from "../../providers/core/stack-traces";
 import { StorageDomain } from "../../providers/storagedomain/resource";
 import { Vm } from "../../providers/vm/resource";
 
+// As the lab program does (index.ts): stack traces are most of a no-op preview's cost otherwise.
+useLeanStackTraces();
 const config = new pulumi.Config("bench");
 const shape = config.require("shape");
 const count = config.requireNumber("vms");

@@ -16,6 +16,8 @@ CREATE TABLE IF NOT EXISTS entities (
 );
 -- The rows that belong to a VM (NICs, disk attachments): EntityStore.listOfVm.
 CREATE INDEX IF NOT EXISTS entities_vm ON entities (kind, json_extract(json, '$.vm.id'));
+-- Entities by name, case-insensitively: a search name=X over thousands of VMs (EntityStore.listByName).
+CREATE INDEX IF NOT EXISTS entities_name ON entities (kind, lower(json_extract(json, '$.name')));
 CREATE TABLE IF NOT EXISTS tokens (
   token TEXT PRIMARY KEY,
   user_name TEXT NOT NULL,

@@ -82,6 +82,21 @@ export class EntityStore {
     return (this.listOfVmStmt.all(kind, vmId) as Array<{ json: string }>).map((r) => JSON.parse(r.json) as T);
   }
 
+  private listByNameStmt: Statement<[string, string]> | undefined;
+
+  /**
+   * The rows of `kind` whose `name` equals `name` ignoring ASCII case, through an index: the
+   * candidates of a `search=name=X` (the search's own matching then decides).
+   */
+  listByName<T extends Entity>(kind: EntityKind, name: string): T[] {
+    this.listByNameStmt ??= this.db.prepare<[string, string]>(
+      "SELECT json FROM entities WHERE kind = ? AND lower(json_extract(json, '$.name')) = lower(?)",
+    );
+    return (this.listByNameStmt.all(kind, name) as Array<{ json: string }>).map(
+      (r) => JSON.parse(r.json) as T,
+    );
+  }
+
   private readonly pluckStmts = new Map<string, ReturnType<Db["prepare"]>>();
 
   /**

@@ -205,6 +205,15 @@ export function booleanParam(raw: string | undefined, whenEmpty = true, whenMiss
  * Lists `items` as the engine's collection GET does: search, sort (default by name), page, max.
  * An unparsable `max` is ignored, like ParametersHelper does.
  */
+/**
+ * The name of a search that is exactly `name=<literal>` (no wildcard, quotes or operators), so the
+ * caller may read only the entities of that name (EntityStore.listByName) before listWithSearch
+ * applies the search itself; undefined for any other search.
+ */
+export function exactNameSearch(search: string | undefined): string | undefined {
+  return /^\s*name\s*=\s*([A-Za-z0-9_.-]+)\s*$/.exec(search ?? "")?.[1];
+}
+
 export function listWithSearch<T>(
   items: T[],
   params: ListParams,

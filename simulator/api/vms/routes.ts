@@ -24,7 +24,7 @@ import type { Answer, ApiRequest, Area } from "../context";
 import { applyInput, readEntity } from "../common/input";
 import { nameTaken, resolveRef } from "../common/lookup";
 import { fail, type Action } from "../common/messages";
-import { booleanParam, listWithSearch } from "../common/search";
+import { booleanParam, exactNameSearch, listWithSearch } from "../common/search";
 import { DISK, type Disk } from "../disks/model";
 import { addDisk, copyDisk, deleteDisk, onDiskReady, resizeDisk } from "../disks/routes";
 import {
@@ -240,7 +240,11 @@ function list(engine: EngineContext, req: ApiRequest) {
   const key = `${engine.store.stamp()}|${render.base}|${String(render.model44)}|${String(filter)}|${String(allContent)}|${JSON.stringify(query)}`;
   const hit = listCache.get(engine);
   if (cacheable && hit?.key === key) return hit.answer;
-  const found = listWithSearch(engine.store.list<Vm>("vm"), query, search(engine), (v) => v.name);
+  // A lookup by name (every create of a provider starts with one) reads only that name's rows.
+  const named = exactNameSearch(query.search);
+  const candidates =
+    named !== undefined ? engine.store.listByName<Vm>("vm", named) : engine.store.list<Vm>("vm");
+  const found = listWithSearch(candidates, query, search(engine), (v) => v.name);
   const answer = collectionAnswer(
     VM,
     found.map((v) => presentVm(v)),
