@@ -8,6 +8,7 @@ import * as os from "os";
 import * as path from "path";
 import YAML from "yaml";
 import { unmountAll } from "../simulator/dataplane/mounts";
+import { diskImageFiles, sparseSha256 } from "./disk-images";
 import { storageDir } from "../simulator/dataplane/storage";
 import { startEngine, type EngineProcess, type StartEngineOptions } from "./engine-process";
 import { lockHypervisors } from "./hosts/exclusive";
@@ -213,25 +214,9 @@ export async function moveLab(opts: MoveLabOptions = {}): Promise<MoveLab> {
   return m;
 }
 
-/**
- * The sha256 of every disk image file on the shared storage, by path. Images are sparse files of up
- * to 500 GiB: `sparse-sha256.py` reads only their data extents (the holes are zeros).
- */
+/** The sha256 of every disk image file on the shared storage, by path relative to the data plane. */
 export function imageFingerprints(dataPlane: string): Record<string, string> {
-  const files: string[] = [];
-  const walk = (dir: string, inImages: boolean): void => {
-    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-      const p = path.join(dir, e.name);
-      if (e.isDirectory()) walk(p, inImages || e.name === "images");
-      else if (inImages && !e.name.endsWith(".meta") && !e.name.endsWith(".lease")) files.push(p);
-    }
-  };
-  walk(path.join(dataPlane, "storage"), false);
-  const out = execFileSync("python3", [path.join(ROOT, "testbed", "sparse-sha256.py")], {
-    input: files.join("\n"),
-    encoding: "utf8",
-  });
-  const sums = JSON.parse(out) as Record<string, string>;
+  const sums = sparseSha256(diskImageFiles(path.join(dataPlane, "storage")));
   return Object.fromEntries(Object.entries(sums).map(([p, sum]) => [path.relative(dataPlane, p), sum]));
 }
 

@@ -3,13 +3,14 @@
 // Gluster volumes rhv4vol and rhvquick are real replica-3 volumes on rhvnode3-5 (hyperconverged, as
 // in the seed post), FUSE-mounted by both engines. testbed/migration-lab.ts uses this when asked for
 // the real data plane; the tests then checksum disk images on the bricks themselves.
-import { execFileSync } from "child_process";
 import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import YAML from "yaml";
 import { shellQuote, withSession } from "../providers/ssh/client";
+import { diskImageFiles, sparseSha256 } from "./disk-images";
 import {
+  defaultOs,
   hostSrvDir,
   hypervisors,
   reprovision,
@@ -34,14 +35,6 @@ const LEGACY_OS: Record<Hypervisor, "el7"> = {
   rhvnode3: "el7",
   rhvnode4: "el7",
   rhvnode5: "el7",
-};
-/** The testbed's own default (testbed.sh DEFAULT_OS), put back at the end. */
-const DEFAULT_OS: Record<Hypervisor, "el7" | "el8"> = {
-  calvin: "el7",
-  dogbert: "el7",
-  rhvnode3: "el8",
-  rhvnode4: "el8",
-  rhvnode5: "el8",
 };
 
 type SeedDoc = {
@@ -117,7 +110,7 @@ export async function reprovisionForLegacy(): Promise<void> {
 
 /** Puts the hypervisors back on the testbed's default OS identities. */
 export async function restoreDefaultOs(): Promise<void> {
-  for (const [h, os] of Object.entries(DEFAULT_OS)) await reprovision(h as Hypervisor, os);
+  for (const [h, os] of Object.entries(defaultOs)) await reprovision(h as Hypervisor, os);
 }
 
 /** The reprovision command of a moved host: the testbed's own "kickstart to EL8". */
@@ -129,26 +122,8 @@ export const reprovisionCommand = `bash ${shellQuote(path.join(repoRoot, "testbe
  */
 export function brickFingerprints(): Record<string, string> {
   const perBrick = brickHosts.map((h) => {
-    const files: string[] = [];
-    for (const v of seedVolumes) {
-      const root = path.join(hostSrvDir(h), "gluster_bricks", v, "brick");
-      const walk = (dir: string, inImages: boolean): void => {
-        for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-          if (e.name === ".glusterfs" || e.name === ".shard") continue;
-          const p = path.join(dir, e.name);
-          if (e.isDirectory()) walk(p, inImages || e.name === "images");
-          else if (e.isFile() && inImages && !/\.(meta|lease)$/.test(e.name)) files.push(p);
-        }
-      };
-      if (fs.existsSync(root)) walk(root, false);
-    }
-    const out = execFileSync("python3", [path.join(repoRoot, "testbed", "sparse-sha256.py")], {
-      input: files.join("\n"),
-      encoding: "utf8",
-      maxBuffer: 64 * 2 ** 20,
-    });
-    const sums = JSON.parse(out) as Record<string, string>;
     const base = path.join(hostSrvDir(h), "gluster_bricks");
+    const sums = sparseSha256(seedVolumes.flatMap((v) => diskImageFiles(path.join(base, v, "brick"))));
     return Object.fromEntries(
       Object.entries(sums).map(([p, sum]) => [path.relative(base, p).replace("/brick/", "/"), sum]),
     );

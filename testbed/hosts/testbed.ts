@@ -4,7 +4,7 @@
 import { execFile } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import type { SshTarget } from "../../providers/ssh/client";
+import { fingerprintOf, type SshTarget } from "../../providers/ssh/client";
 import { repoRoot } from "../paths";
 
 export const testbedScript = path.join(repoRoot, "testbed", "hosts", "testbed.sh");
@@ -31,6 +31,15 @@ export const hypervisors = {
 
 export type GlusterServer = keyof typeof glusterServers;
 export type Hypervisor = keyof typeof hypervisors;
+
+/** Each hypervisor's OS after a fresh `start` (testbed.sh DEFAULT_OS): what tests put back. */
+export const defaultOs: Readonly<Record<Hypervisor, "el7" | "el8">> = {
+  calvin: "el7",
+  dogbert: "el7",
+  rhvnode3: "el8",
+  rhvnode4: "el8",
+  rhvnode5: "el8",
+};
 export type TestbedHost = GlusterServer | Hypervisor;
 
 export const hostAddresses: Readonly<Record<TestbedHost, string>> = { ...glusterServers, ...hypervisors };
@@ -50,6 +59,14 @@ export function hostEtcDir(host: TestbedHost): string {
 /** A Gluster server's /srv as seen from the main namespace (where bricks under /srv live). */
 export function hostSrvDir(host: TestbedHost): string {
   return path.join(testbedDir, "hosts", host, "srv");
+}
+
+/** The `SHA256:` fingerprint of a host's ed25519 key: the key our client (ssh2) negotiates first. */
+export function hostKeyFingerprint(host: TestbedHost): string {
+  const [, blob] = fs
+    .readFileSync(path.join(hostEtcDir(host), "ssh", "ssh_host_ed25519_key.pub"), "utf8")
+    .split(" ");
+  return fingerprintOf(Buffer.from(blob, "base64"));
 }
 
 export function rootPassword(): string {

@@ -5,11 +5,12 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { fingerprintOf, sshExec } from "../../providers/ssh/client";
+import { sshExec } from "../../providers/ssh/client";
 import { startEngine, type EngineProcess } from "../../testbed/engine-process";
 import {
+  defaultOs,
   ensureTestbed,
-  hostEtcDir,
+  hostKeyFingerprint,
   hypervisors,
   releaseTestbed,
   reprovision,
@@ -35,13 +36,6 @@ let api44: ApiClient;
 let api43: ApiClient;
 /** Hosts whose OS identity a test changed: restored to the default at the end. */
 const changed = new Set<Hypervisor>();
-const DEFAULT_OS: Record<Hypervisor, "el7" | "el8"> = {
-  calvin: "el7",
-  dogbert: "el7",
-  rhvnode3: "el8",
-  rhvnode4: "el8",
-  rhvnode5: "el8",
-};
 
 beforeAll(async () => {
   lock = await lockHypervisors(USER);
@@ -82,7 +76,7 @@ afterAll(async () => {
     });
   }
   for (const e of engines) await step(() => e.stop());
-  for (const h of changed) await step(() => reprovision(h, DEFAULT_OS[h]));
+  for (const h of changed) await step(() => reprovision(h, defaultOs[h]));
   if (dataPlane) fs.rmSync(dataPlane, { recursive: true, force: true });
   for (const e of engines) fs.rmSync(e.stateDir, { recursive: true, force: true });
   await step(() => releaseTestbed(USER));
@@ -147,14 +141,6 @@ async function eventTexts(api: ApiClient, hostName: string): Promise<string[]> {
   return ((body.event as Obj[] | undefined) ?? [])
     .map((e) => String(e.description))
     .filter((d) => d.includes(hostName));
-}
-
-/** The fingerprint of the key our client (ssh2) negotiates first: the host's ed25519 key. */
-function hostKeyFingerprint(h: Hypervisor): string {
-  const [, blob] = fs
-    .readFileSync(path.join(hostEtcDir(h), "ssh", "ssh_host_ed25519_key.pub"), "utf8")
-    .split(" ");
-  return fingerprintOf(Buffer.from(blob, "base64"));
 }
 
 async function onHost(h: Hypervisor, command: string): Promise<string> {

@@ -6,12 +6,12 @@ import * as fs from "fs";
 import * as path from "path";
 import { promisify } from "util";
 import { utils } from "ssh2";
-import { fingerprintOf, shellQuote, sshExec, withSession, type SshError } from "../../providers/ssh/client";
+import { shellQuote, sshExec, withSession, type SshError } from "../../providers/ssh/client";
 import {
   ensureTestbed,
   glusterServers,
   hostAddresses,
-  hostEtcDir,
+  hostKeyFingerprint,
   hypervisors,
   knownHostsPath,
   releaseTestbed,
@@ -22,18 +22,25 @@ import {
   testbedStatus,
   type TestbedHost,
 } from "../../testbed/hosts/testbed";
-import { lockHypervisors } from "../../testbed/hosts/exclusive";
+import { lockHypervisors, type HypervisorLock } from "../../testbed/hosts/exclusive";
 import { distDir, repoRoot } from "../../testbed/paths";
 
 const USER = "testbed-test";
 const timings: string[] = [];
 
+// Every test here looks at the hypervisors (their status, sshd, OS identity) and one reinstalls
+// rhvnode5: other test files reinstall hypervisors too, so the file holds them for its whole run
+// (it may wait for one that does).
+let lock: HypervisorLock | undefined;
+
 beforeAll(async () => {
+  lock = await lockHypervisors(USER);
   const first = await ensureTestbed(USER);
   timings.push(`start ${first.seconds.toFixed(1)}s`);
-}, 300_000);
+}, 1_800_000);
 
 afterAll(async () => {
+  await lock?.release();
   const r = await releaseTestbed(USER);
   timings.push(
     r.stopped ? `stop ${r.seconds.toFixed(1)}s` : `release ${r.seconds.toFixed(1)}s (another suite holds it)`,
@@ -126,28 +133,21 @@ test("the seed lab's hypervisors report their OS and vdsm version over SSH", asy
     rhvnode3: ["Red Hat Enterprise Linux release 8.6 (Ootpa)", "vdsm-4.40.100.2-1.el8"],
     rhvnode4: ["Red Hat Enterprise Linux release 8.6 (Ootpa)", "vdsm-4.40.100.2-1.el8"],
   };
-  // (rhvnode5 is the one the reprovision test flips: checked there.) Other test files reinstall
-  // hypervisors under the lock: the default identities are seen while it is held.
-  const lock = await lockHypervisors(USER);
-  try {
-    for (const [host, address] of Object.entries(hypervisors).filter(([h]) => h !== "rhvnode5")) {
-      const r = await sshExec(
-        rootTarget(address),
-        "cat /etc/redhat-release /etc/ovirt-lab/vdsm-version",
-        20_000,
-      );
-      expect({ host, lines: r.stdout.trim().split("\n") }).toEqual({ host, lines: expected[host] });
-    }
-  } finally {
-    await lock.release();
+  // (rhvnode5 is the one the reprovision test flips: checked there.)
+  for (const [host, address] of Object.entries(hypervisors).filter(([h]) => h !== "rhvnode5")) {
+    const r = await sshExec(
+      rootTarget(address),
+      "cat /etc/redhat-release /etc/ovirt-lab/vdsm-version",
+      20_000,
+    );
+    expect({ host, lines: r.stdout.trim().split("\n") }).toEqual({ host, lines: expected[host] });
   }
   // The machine's own /etc is untouched: the identity lives in each host's overlay.
   expect(fs.existsSync("/etc/ovirt-lab/vdsm-version")).toBe(false);
-}, 1_800_000);
+}, 60_000);
 
 test("host keys are checked: a wrong fingerprint is refused with a clear message, the right one accepted", async () => {
-  const pub = fs.readFileSync(`${hostEtcDir("gs2")}/ssh/ssh_host_ed25519_key.pub`, "utf8").split(" ")[1];
-  const right = fingerprintOf(Buffer.from(pub, "base64"));
+  const right = hostKeyFingerprint("gs2");
   const base = { ...rootTarget(glusterServers.gs2), knownHostsFile: undefined };
   const ok = await sshExec({ ...base, hostKeyFingerprint: right }, "hostname", 20_000);
   expect(ok.stdout).toBe("gs2\n");
@@ -179,8 +179,6 @@ test("each hypervisor has its own /root: a key in root's ~/.ssh/authorized_keys 
   const add =
     "umask 077 && mkdir -p ~/.ssh && " +
     `echo ${shellQuote(line)} >> ~/.ssh/authorized_keys && chmod 600 ~/.ssh/authorized_keys`;
-  // calvin is not ours alone otherwise: another test file may be reinstalling it.
-  const lock = await lockHypervisors(USER);
   expect((await sshExec(rootTarget(calvin), add, 20_000)).code).toBe(0);
   try {
     const own = { ...rootTarget(calvin), privateKey: pair.private };
@@ -201,19 +199,15 @@ test("each hypervisor has its own /root: a key in root's ~/.ssh/authorized_keys 
       `umask 077; grep -vxF ${shellQuote(line)} ~/.ssh/authorized_keys > ~/.ssh/k.tmp; mv ~/.ssh/k.tmp ~/.ssh/authorized_keys`,
       20_000,
     );
-    await lock.release();
   }
-}, 1_800_000);
+}, 60_000);
 
 test("reprovision flips a hypervisor's OS identity and its host keys, and back", async () => {
-  // No other test file may use rhvnode5 while it is reinstalled (it may wait for one that does).
-  const lock = await lockHypervisors(USER);
   const host: TestbedHost = "rhvnode5";
   const address = hypervisors.rhvnode5;
   await sshExec(rootTarget(address), "echo before > ~/marker", 20_000);
   const keysBefore = fs.readFileSync(knownHostsPath, "utf8");
-  const oldPub = fs.readFileSync(`${hostEtcDir(host)}/ssh/ssh_host_ed25519_key.pub`, "utf8").split(" ")[1];
-  const oldFp = fingerprintOf(Buffer.from(oldPub, "base64"));
+  const oldFp = hostKeyFingerprint(host);
   try {
     await reprovision("rhvnode5", "el7");
     const r = await sshExec(
@@ -242,11 +236,10 @@ test("reprovision flips a hypervisor's OS identity and its host keys, and back",
     expect((await sshExec(rootTarget(address, "password"), "true", 20_000)).code).toBe(0);
   } finally {
     await reprovision("rhvnode5", "el8");
-    await lock.release();
   }
   const back = await sshExec(rootTarget(address), "cat /etc/redhat-release", 20_000);
   expect(back.stdout).toBe("Red Hat Enterprise Linux release 8.6 (Ootpa)\n");
-}, 1_800_000);
+}, 120_000);
 
 test("without root, the script and the wrapper refuse loudly (what a test then fails with)", async () => {
   const run = promisify(execFile);
